@@ -1,0 +1,51 @@
+package dev.mqttflow.errors
+
+/**
+ * Everything mqttflow throws on purpose. Each subtype carries the input a user needs to fix
+ * the problem (the topic, the option, the reason code); a wrapped HiveMQ or I/O failure is
+ * kept as [cause].
+ */
+public sealed class MqttFlowException(message: String, cause: Throwable? = null) : RuntimeException(message, cause)
+
+/** A topic or topic filter that MQTT does not allow; [topic] is the offending input. */
+public class InvalidTopicException(
+    public val topic: String,
+    public val reason: String,
+) : MqttFlowException("invalid topic '${topic.abbreviate()}': $reason")
+
+/** The broker could not be reached, refused us, or the connection broke. */
+public class ConnectionException(message: String, cause: Throwable? = null) : MqttFlowException(message, cause)
+
+/** The broker refused a subscription; [reason] is its reason code (e.g. `NOT_AUTHORIZED`). */
+public class SubscribeException(
+    public val filter: String,
+    public val reason: String,
+    cause: Throwable? = null,
+) : MqttFlowException("subscribe to '${filter.abbreviate()}' failed: $reason", cause)
+
+/** The broker refused or failed a publish or unsubscribe. */
+public class PublishException(
+    public val topic: String,
+    public val reason: String,
+    cause: Throwable? = null,
+) : MqttFlowException("publish to '${topic.abbreviate()}' failed: $reason", cause)
+
+/** A configuration value that cannot work; [option] names it as the user wrote it. */
+public class ConfigException(
+    public val option: String,
+    public val reason: String,
+    cause: Throwable? = null,
+) : MqttFlowException("$option: $reason", cause)
+
+/** A consumer asked for something this runtime does not do (for example an unknown action). */
+public class UnsupportedActionException(
+    public val action: String,
+    public val reason: String,
+) : MqttFlowException("$action is not supported: $reason")
+
+/** A worker operation that broke the rules (spawning from a non-master, a duplicate app id, …). */
+public class WorkerException(message: String) : MqttFlowException(message)
+
+private const val MAX_SHOWN = 200
+
+internal fun String.abbreviate(): String = if (length <= MAX_SHOWN) this else take(MAX_SHOWN) + "…($length chars)"
