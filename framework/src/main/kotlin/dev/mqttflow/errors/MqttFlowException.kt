@@ -8,40 +8,27 @@ package dev.mqttflow.errors
 public sealed class MqttFlowException(message: String, cause: Throwable? = null) : RuntimeException(message, cause)
 
 /** A topic or topic filter that MQTT does not allow; [topic] is the offending input. */
-public class InvalidTopicException(
-    public val topic: String,
-    public val reason: String,
-) : MqttFlowException("invalid topic '${topic.abbreviate()}': $reason")
+public class InvalidTopicException(public val topic: String, public val reason: String) :
+    MqttFlowException("invalid topic '${topic.abbreviate()}': $reason")
 
 /** The broker could not be reached, refused us, or the connection broke. */
 public class ConnectionException(message: String, cause: Throwable? = null) : MqttFlowException(message, cause)
 
 /** The broker refused a subscription; [reason] is its reason code (e.g. `NOT_AUTHORIZED`). */
-public class SubscribeException(
-    public val filter: String,
-    public val reason: String,
-    cause: Throwable? = null,
-) : MqttFlowException("subscribe to '${filter.abbreviate()}' failed: $reason", cause)
+public class SubscribeException(public val filter: String, public val reason: String, cause: Throwable? = null) :
+    MqttFlowException("subscribe to '${filter.abbreviate()}' failed: $reason", cause)
 
 /** The broker refused or failed a publish or unsubscribe. */
-public class PublishException(
-    public val topic: String,
-    public val reason: String,
-    cause: Throwable? = null,
-) : MqttFlowException("publish to '${topic.abbreviate()}' failed: $reason", cause)
+public class PublishException(public val topic: String, public val reason: String, cause: Throwable? = null) :
+    MqttFlowException("publish to '${topic.abbreviate()}' failed: $reason", cause)
 
 /** A configuration value that cannot work; [option] names it as the user wrote it. */
-public class ConfigException(
-    public val option: String,
-    public val reason: String,
-    cause: Throwable? = null,
-) : MqttFlowException("$option: $reason", cause)
+public class ConfigException(public val option: String, public val reason: String, cause: Throwable? = null) :
+    MqttFlowException("$option: $reason", cause)
 
 /** A consumer asked for something this runtime does not do (for example an unknown action). */
-public class UnsupportedActionException(
-    public val action: String,
-    public val reason: String,
-) : MqttFlowException("$action is not supported: $reason")
+public class UnsupportedActionException(public val action: String, public val reason: String) :
+    MqttFlowException("$action is not supported: $reason")
 
 /** A worker operation that broke the rules (spawning from a non-master, a duplicate app id, …). */
 public class WorkerException(message: String) : MqttFlowException(message)

@@ -1,0 +1,82 @@
+package dev.mqttflow.dsl
+
+import dev.mqttflow.MqttFlowDsl
+import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.protocol.Message
+
+/** A handler with no message: `onConnect` and `onDisconnect` bodies. */
+public typealias LifecycleHandler = suspend ConsumerContext.() -> Unit
+
+/** A message handler: `onMessage` bodies. */
+public typealias MessageHandler = suspend ConsumerContext.(message: Message) -> Unit
+
+/**
+ * Describes a consumer.
+ *
+ * ```kotlin
+ * val lights = mqttConsumer("lights") {
+ *     onConnect { subscribe("home/+/motion", qos = 1) }
+ *     onMessage("home/{room}/motion") { msg -> publish("home/lights/${msg.vars["room"]}/set", "on") }
+ * }
+ * ```
+ *
+ * The block runs once, right away, and only records handlers; the result is an immutable
+ * [Consumer] that `MqttFlow.run` or the test kit runs.
+ */
+public fun mqttConsumer(name: String, block: ConsumerBuilder.() -> Unit): Consumer {
+    require(name.isNotBlank()) { "a consumer needs a name" }
+    return ConsumerBuilder(name).apply(block).build()
+}
+
+/** The receiver of [mqttConsumer]'s block. Non-suspend: it records, it does not run. */
+@MqttFlowDsl
+public class ConsumerBuilder internal constructor(private val name: String) {
+    private var connect: LifecycleHandler? = null
+    private var disconnect: LifecycleHandler? = null
+    private var fallback: MessageHandler? = null
+    private val routes = mutableListOf<Pair<TopicPattern, MessageHandler>>()
+
+    /** Runs when the worker starts: subscribe here. */
+    public fun onConnect(handler: LifecycleHandler) {
+        check(connect == null) { "consumer '$name' has two onConnect blocks; merge them" }
+        connect = handler
+    }
+
+    /**
+     * Handles messages whose topic matches [pattern] (`home/{room}/motion`; see [TopicPattern]).
+     * The first pattern that matches wins; `msg.vars` holds its variables. A pattern does not
+     * subscribe: subscribe to a covering filter in [onConnect].
+     */
+    public fun onMessage(pattern: String, handler: MessageHandler) {
+        routes += TopicPattern(pattern) to handler
+    }
+
+    /** Handles every message that no [onMessage] pattern matched. */
+    public fun onMessage(handler: MessageHandler) {
+        check(fallback == null) { "consumer '$name' has two catch-all onMessage blocks; merge them" }
+        fallback = handler
+    }
+
+    /** Runs when the worker stops: last publishes and unsubscribes go here. */
+    public fun onDisconnect(handler: LifecycleHandler) {
+        check(disconnect == null) { "consumer '$name' has two onDisconnect blocks; merge them" }
+        disconnect = handler
+    }
+
+    internal fun build(): Consumer = DslConsumer(name, connect, disconnect, routes.toList(), fallback)
+}
+
+/** Guards a common slip: publishing while describing, outside any handler. */
+@Deprecated(
+    "publish only inside a handler: onConnect { publish(…) } or onMessage { publish(…) }",
+    level = DeprecationLevel.ERROR,
+)
+@Suppress("UnusedParameter", "UNUSED_PARAMETER")
+public fun ConsumerBuilder.publish(topic: String, payload: Any, qos: Int = 0, retain: Boolean = false): Unit =
+    error("unreachable")
+
+/** Guards a common slip: subscribing while describing, outside any handler. */
+@Deprecated("subscribe inside onConnect { subscribe(…) }", level = DeprecationLevel.ERROR)
+@Suppress("UnusedParameter", "UNUSED_PARAMETER")
+public fun ConsumerBuilder.subscribe(filter: String, qos: Int = 0): Unit = error("unreachable")

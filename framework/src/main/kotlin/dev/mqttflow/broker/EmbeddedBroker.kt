@@ -1,0 +1,115 @@
+package dev.mqttflow.broker
+
+import com.hivemq.embedded.EmbeddedHiveMQ
+import org.slf4j.LoggerFactory
+import java.net.InetSocketAddress
+import java.net.ServerSocket
+import java.net.Socket
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.Comparator
+
+/**
+ * A real MQTT 5 broker (HiveMQ Community Edition) inside this JVM, for the quick start and for
+ * tests. Listens on 127.0.0.1 only, keeps nothing on disk after [close].
+ *
+ * Needs `com.hivemq:hivemq-community-edition-embedded` on the classpath (the `dsl` module has it).
+ *
+ * ```kotlin
+ * EmbeddedBroker.start().use { broker -> MqttFlow(MqttFlowConfig(port = broker.port)).run(lights) }
+ * ```
+ */
+public class EmbeddedBroker private constructor(
+    /** The TCP port MQTT clients connect to. */
+    public val port: Int,
+    /** The websocket port (path `/mqtt`), or null when none was asked for. */
+    public val webSocketPort: Int?,
+    private val hivemq: EmbeddedHiveMQ,
+    private val home: Path,
+) : AutoCloseable {
+    /** Stops the broker and deletes its files. */
+    override fun close() {
+        try {
+            hivemq.stop().join()
+            hivemq.close()
+        } finally {
+            Files.walk(home).use { paths -> paths.sorted(Comparator.reverseOrder()).forEach(Files::deleteIfExists) }
+        }
+    }
+
+    public companion object {
+        private val log = LoggerFactory.getLogger("mqttflow.broker")
+
+        /**
+         * Starts a broker on [port] (0 picks a free one) and, if [webSocketPort] is not null,
+         * a websocket listener too (0 picks a free one). Returns once it accepts connections.
+         */
+        @JvmStatic
+        @JvmOverloads
+        public fun start(port: Int = 0, webSocketPort: Int? = null): EmbeddedBroker {
+            val tcp = if (port == 0) freePort() else port
+            val ws = webSocketPort?.let { if (it == 0) freePort() else it }
+            val home = Files.createTempDirectory("mqttflow-broker-")
+            val conf = Files.createDirectories(home.resolve("conf"))
+            Files.writeString(conf.resolve("config.xml"), configXml(tcp, ws))
+            val hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(conf)
+                .withDataFolder(Files.createDirectories(home.resolve("data")))
+                .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
+                .withoutLoggingBootstrap()
+                .build()
+            try {
+                hivemq.start().join()
+                awaitListening(tcp)
+            } catch (e: Exception) {
+                runCatching { hivemq.close() }
+                throw IllegalStateException("the embedded broker could not start on port $tcp: ${e.message}", e)
+            }
+            log.info(
+                "embedded HiveMQ CE broker listening on 127.0.0.1:{}{}",
+                tcp,
+                ws?.let { " (websockets :$it/mqtt)" } ?: "",
+            )
+            return EmbeddedBroker(tcp, ws, hivemq, home)
+        }
+
+        /** A TCP port nobody listens on right now. */
+        @JvmStatic
+        public fun freePort(): Int = ServerSocket(0).use { it.localPort }
+
+        private const val CONNECT_PROBE_MS = 200
+        private const val PROBES = 50
+
+        private fun awaitListening(port: Int) {
+            repeat(PROBES) {
+                try {
+                    Socket().use { it.connect(InetSocketAddress("127.0.0.1", port), CONNECT_PROBE_MS) }
+                    return
+                } catch (_: java.io.IOException) {
+                    Thread.sleep(CONNECT_PROBE_MS.toLong())
+                }
+            }
+            error("nothing listens on 127.0.0.1:$port")
+        }
+
+        private fun configXml(port: Int, ws: Int?): String = """
+            <?xml version="1.0"?>
+            <hivemq>
+              <listeners>
+                <tcp-listener><port>$port</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+                ${ws?.let { webSocketXml(it) } ?: ""}
+              </listeners>
+              <persistence><mode>in-memory</mode></persistence>
+              <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+            </hivemq>
+        """.trimIndent()
+
+        private fun webSocketXml(port: Int) = """
+            <websocket-listener>
+              <port>$port</port><bind-address>127.0.0.1</bind-address><path>/mqtt</path><name>ws</name>
+              <subprotocols><subprotocol>mqttv3.1</subprotocol><subprotocol>mqtt</subprotocol></subprotocols>
+              <allow-extensions>true</allow-extensions>
+            </websocket-listener>
+        """.trimIndent()
+    }
+}

@@ -1,0 +1,139 @@
+package dev.mqttflow.config
+
+import java.nio.file.Path
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
+
+/** The MQTT protocol version spoken to the broker. */
+public enum class MqttVersion(public val label: String) {
+    /** MQTT 5.0, the default. */
+    MQTT_5("5"),
+
+    /** MQTT 3.1.1, for older brokers. */
+    MQTT_3_1_1("3.1.1"),
+}
+
+/** How bytes reach the broker. */
+public enum class Transport {
+    /** Plain TCP (or TLS over TCP). */
+    TCP,
+
+    /** MQTT over websockets (or secure websockets with TLS). */
+    WEBSOCKETS,
+}
+
+/**
+ * TLS settings. With no file set, the JVM's system trust store verifies the broker;
+ * [caFile] alone trusts that CA; [certFile] with [keyFile] adds a client certificate (mutual TLS).
+ * Files are PEM; the key is PKCS#8 or PKCS#1 (RSA) or SEC1 (EC), unencrypted.
+ */
+public data class TlsConfig(
+    public val caFile: Path? = null,
+    public val certFile: Path? = null,
+    public val keyFile: Path? = null,
+)
+
+/** The last will: published by the broker if this client vanishes without a clean disconnect. */
+public data class WillConfig(
+    public val topic: String,
+    public val payload: ByteArray = ByteArray(0),
+    public val qos: Int = 0,
+    public val retain: Boolean = false,
+) {
+    override fun equals(other: Any?): Boolean = other is WillConfig && topic == other.topic &&
+        payload.contentEquals(other.payload) && qos == other.qos && retain == other.retain
+
+    override fun hashCode(): Int = ((topic.hashCode() * 31 + payload.contentHashCode()) * 31 + qos) * 31 +
+        retain.hashCode()
+}
+
+/**
+ * Everything the runtime needs to know. Every field has a default, so `MqttFlowConfig()` talks
+ * to `localhost:1883` over MQTT 5. [toString] never shows the password.
+ */
+public data class MqttFlowConfig(
+    /** Broker host name or address. */
+    public val host: String = "localhost",
+    /** Broker port; null means 1883, or 8883 with TLS. */
+    public val port: Int? = null,
+    /** MQTT client identifier; null lets mqttflow generate one. */
+    public val clientId: String? = null,
+    public val username: String? = null,
+    public val password: String? = null,
+    public val version: MqttVersion = MqttVersion.MQTT_5,
+    /** Start a clean session; false resumes a persistent one (set [sessionExpiry] too under MQTT 5). */
+    public val cleanStart: Boolean = true,
+    /** How long the broker keeps the session after a disconnect (MQTT 5). */
+    public val sessionExpiry: Duration = Duration.ZERO,
+    public val keepAlive: Duration = DEFAULT_KEEP_ALIVE,
+    /** TLS settings; null for a plain connection. */
+    public val tls: TlsConfig? = null,
+    public val transport: Transport = Transport.TCP,
+    /** The websocket path, used with [Transport.WEBSOCKETS]. */
+    public val wsPath: String = "/mqtt",
+    public val will: WillConfig? = null,
+    /** Connection attempts before giving up, the first one included; 0 retries forever. */
+    public val retries: Int = DEFAULT_RETRIES,
+    /** How long one connection attempt may take. */
+    public val connectTimeout: Duration = DEFAULT_CONNECT_TIMEOUT,
+    /**
+     * Messages a worker's inbox holds before routing waits for it. While routing waits, the
+     * client reads no more messages: QoS 1/2 messages stay with the broker (nothing is acked
+     * until handled, and the broker stops sending at [receiveMaximum] unacknowledged ones);
+     * QoS 0 messages that the client cannot buffer are dropped by the client, oldest first.
+     */
+    public val inboxCapacity: Int = DEFAULT_INBOX_CAPACITY,
+    /** Unacknowledged QoS 1/2 messages the broker may send us at once (MQTT 5 flow control). */
+    public val receiveMaximum: Int = DEFAULT_RECEIVE_MAXIMUM,
+    /** How long stopping waits for in-flight handlers and each `onDisconnect`. */
+    public val shutdownTimeout: Duration = DEFAULT_SHUTDOWN_TIMEOUT,
+) {
+    /** The port actually used: [port], or 1883 / 8883 (TLS) by default. */
+    public val effectivePort: Int get() = port ?: if (tls != null) DEFAULT_TLS_PORT else DEFAULT_PORT
+
+    init {
+        require(host.isNotBlank()) { "host must not be empty" }
+        require(port == null || port in 1..MAX_PORT) { "port must be 1..$MAX_PORT, not $port" }
+        require(retries >= 0) { "retries must be 0 (forever) or more, not $retries" }
+        require(inboxCapacity >= 1) { "inboxCapacity must be at least 1, not $inboxCapacity" }
+        require(receiveMaximum in 1..MAX_RECEIVE) { "receiveMaximum must be 1..$MAX_RECEIVE, not $receiveMaximum" }
+        require(!keepAlive.isNegative()) { "keepAlive must not be negative" }
+        require(!sessionExpiry.isNegative()) { "sessionExpiry must not be negative" }
+    }
+
+    override fun toString(): String = "MqttFlowConfig(host=$host, port=$effectivePort, clientId=$clientId, " +
+        "username=$username, password=${if (password == null) null else "****"}, version=${version.label}, " +
+        "cleanStart=$cleanStart, sessionExpiry=$sessionExpiry, keepAlive=$keepAlive, tls=$tls, " +
+        "transport=$transport, wsPath=$wsPath, will=${will?.topic}, retries=$retries, " +
+        "connectTimeout=$connectTimeout, inboxCapacity=$inboxCapacity, receiveMaximum=$receiveMaximum, " +
+        "shutdownTimeout=$shutdownTimeout)"
+
+    public companion object {
+        /** MQTT's standard plain port. */
+        public const val DEFAULT_PORT: Int = 1883
+
+        /** MQTT's standard TLS port. */
+        public const val DEFAULT_TLS_PORT: Int = 8883
+
+        /** Default connection attempts. */
+        public const val DEFAULT_RETRIES: Int = 3
+
+        /** Default inbox capacity per worker. */
+        public const val DEFAULT_INBOX_CAPACITY: Int = 256
+
+        /** Default receive maximum. */
+        public const val DEFAULT_RECEIVE_MAXIMUM: Int = 1024
+
+        /** Default keep-alive. */
+        public val DEFAULT_KEEP_ALIVE: Duration = 60.seconds
+
+        /** Default connect timeout. */
+        public val DEFAULT_CONNECT_TIMEOUT: Duration = 10.seconds
+
+        /** Default shutdown timeout. */
+        public val DEFAULT_SHUTDOWN_TIMEOUT: Duration = 10.seconds
+
+        private const val MAX_PORT = 65535
+        private const val MAX_RECEIVE = 65535
+    }
+}

@@ -1,0 +1,28 @@
+package dev.mqttflow.consumer
+
+import dev.mqttflow.protocol.Message
+
+/**
+ * A consumer: the three handlers mqttasgi calls `connect`, `receive` and `disconnect`.
+ *
+ * A consumer is a description; the runtime runs each instance of it as a *worker* with its own
+ * [ConsumerContext]. The same consumer may run as several workers (one per room, say), so keep
+ * per-instance state in the context's [ConsumerContext.params] or in locals of the handlers,
+ * not in fields shared by all instances.
+ *
+ * Kotlin users build one with `mqttConsumer(name) { … }` from the `dsl` module; implementing
+ * this interface directly is the DSL-free way.
+ */
+public interface Consumer {
+    /** A name for logs and errors; unique names make logs readable. */
+    public val name: String
+
+    /** The worker has started and the broker connection is up: subscribe here. */
+    public suspend fun onConnect(context: ConsumerContext) {}
+
+    /** A message matched one of this worker's subscriptions. It is acknowledged after this returns. */
+    public suspend fun onMessage(context: ConsumerContext, message: Message) {}
+
+    /** The worker is stopping: last publishes and unsubscribes go here. */
+    public suspend fun onDisconnect(context: ConsumerContext) {}
+}

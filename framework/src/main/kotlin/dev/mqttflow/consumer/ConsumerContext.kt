@@ -1,0 +1,75 @@
+package dev.mqttflow.consumer
+
+import dev.mqttflow.MqttFlowDsl
+import dev.mqttflow.protocol.Action
+import dev.mqttflow.protocol.MessageProperties
+import kotlinx.coroutines.CoroutineScope
+import kotlin.time.Clock
+
+/**
+ * What a handler can do: the receiver of every `onConnect`, `onMessage` and `onDisconnect` body.
+ *
+ * It is a [CoroutineScope] tied to the worker: `launch { delay(5.minutes); publish(…) }` starts a
+ * timer that the worker owns, cancelled when the worker stops. Time comes from the injected
+ * dispatcher and [clock], so tests run it in virtual time.
+ */
+@MqttFlowDsl
+public interface ConsumerContext : CoroutineScope {
+    /** The worker's name, as in logs. */
+    public val workerName: String
+
+    /** The application id: 0 for a top-level consumer (mqttasgi's master), the spawn id for a worker. */
+    public val appId: Int
+
+    /** `master` for a top-level consumer, `worker` for a spawned one. */
+    public val instanceType: String
+
+    /** Parameters given when the worker was spawned; empty for top-level consumers. */
+    public val params: Map<String, Any?>
+
+    /** The injected clock; use it instead of the system clock so tests can move time. */
+    public val clock: Clock
+
+    /**
+     * Subscribe this worker to [filter] at up to [qos]; returns after the broker granted it.
+     * Invalid filters throw [dev.mqttflow.errors.InvalidTopicException] naming the filter.
+     */
+    public suspend fun subscribe(filter: String, qos: Int = 0)
+
+    /** Drop this worker's subscription to [filter]; the broker is told when no other worker holds it. */
+    public suspend fun unsubscribe(filter: String)
+
+    /** Publish [payload] to [topic]; with QoS 1/2, returns after the broker acknowledged it. */
+    public suspend fun publish(
+        topic: String,
+        payload: ByteArray,
+        qos: Int = 0,
+        retain: Boolean = false,
+        properties: MessageProperties = MessageProperties.NONE,
+    )
+
+    /** Perform any [Action]; the typed methods above are shorthands for it. */
+    public suspend fun send(action: Action)
+}
+
+/** Publish UTF-8 [text]. */
+public suspend fun ConsumerContext.publish(
+    topic: String,
+    text: String,
+    qos: Int = 0,
+    retain: Boolean = false,
+    properties: MessageProperties = MessageProperties.NONE,
+) {
+    publish(topic, text.encodeToByteArray(), qos, retain, properties)
+}
+
+/** Publish a number as its decimal text, the way aiomqtt does. */
+public suspend fun ConsumerContext.publish(
+    topic: String,
+    number: Number,
+    qos: Int = 0,
+    retain: Boolean = false,
+    properties: MessageProperties = MessageProperties.NONE,
+) {
+    publish(topic, number.toString().encodeToByteArray(), qos, retain, properties)
+}

@@ -1,0 +1,196 @@
+package dev.mqttflow.internal.hivemq
+
+import com.hivemq.client.mqtt.MqttClient
+import com.hivemq.client.mqtt.MqttClientBuilder
+import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext
+import com.hivemq.client.mqtt.mqtt3.lifecycle.Mqtt3ClientConnectedContext
+import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext
+import dev.mqttflow.config.MqttFlowConfig
+import dev.mqttflow.config.MqttVersion
+import dev.mqttflow.config.Transport
+import dev.mqttflow.connection.BrokerConnection
+import dev.mqttflow.connection.ConnectionEvent
+import dev.mqttflow.connection.InboundMessage
+import dev.mqttflow.errors.ConnectionException
+import dev.mqttflow.protocol.Publish
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.receiveAsFlow
+import kotlinx.coroutines.reactive.asFlow
+import org.slf4j.LoggerFactory
+import reactor.core.publisher.Flux
+import reactor.util.retry.Retry
+import java.util.UUID
+import java.util.concurrent.TimeUnit
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
+
+/**
+ * The real [BrokerConnection], over the HiveMQ reactor client (MQTT 5 or 3.1.1).
+ *
+ * - The global publishes stream (manual acknowledgement) is subscribed to before CONNECT: a
+ *   resumed session's queued messages are routed, not dropped by the client.
+ * - The first connect is tried [MqttFlowConfig.retries] times with [backoff]; refusals by the
+ *   broker (bad credentials, not authorised) are not retried.
+ * - After a loss the client reconnects with the same backoff and budget; subscriptions are
+ *   restored by the runtime (on [ConnectionEvent.Connected] without a session), not by HiveMQ.
+ */
+internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConnection {
+    private val log = LoggerFactory.getLogger("mqttflow.connection")
+    private val registered = CompletableDeferred<Unit>()
+    private val events = Channel<ConnectionEvent>(Channel.UNLIMITED)
+    private val address = "${config.host}:${config.effectivePort}"
+
+    @Volatile
+    private var connectedOnce = false
+
+    @Volatile
+    private var closing = false
+
+    private val client: HiveClient = run {
+        val base = MqttClient.builder()
+            .identifier(config.clientId ?: "mqttflow-" + UUID.randomUUID().toString().take(CLIENT_ID_SUFFIX))
+            .serverHost(config.host)
+            .serverPort(config.effectivePort)
+            .transportConfig()
+            .serverHost(config.host)
+            .serverPort(config.effectivePort)
+            .socketConnectTimeout(config.connectTimeout.inWholeMilliseconds, TimeUnit.MILLISECONDS)
+            .mqttConnectTimeout(config.connectTimeout.inWholeMilliseconds, TimeUnit.MILLISECONDS)
+            .apply {
+                config.tls?.let { sslConfig(Tls.sslConfig(it)) }
+                if (config.transport ==
+                    Transport.WEBSOCKETS
+                ) {
+                    webSocketConfig().serverPath(config.wsPath.trimStart('/')).applyWebSocketConfig()
+                }
+            }
+            .applyTransportConfig()
+            .addDisconnectedListener(::onDisconnected)
+            .addConnectedListener { context ->
+                if (connectedOnce) {
+                    val sessionPresent = when (context) {
+                        is Mqtt5ClientConnectedContext -> context.connAck.isSessionPresent
+                        is Mqtt3ClientConnectedContext -> context.connAck.isSessionPresent
+                        else -> false
+                    }
+                    events.trySend(ConnectionEvent.Connected(sessionPresent))
+                }
+            }
+        build(base)
+    }
+
+    private fun build(base: MqttClientBuilder): HiveClient = when (config.version) {
+        MqttVersion.MQTT_5 -> Mqtt5HiveClient(config, base.useMqttVersion5())
+        MqttVersion.MQTT_3_1_1 -> Mqtt3HiveClient(config, base.useMqttVersion3())
+    }
+
+    /**
+     * HiveMQ ends its global flows with [MqttSessionExpiredException] whenever the session ends
+     * (with a clean session that is every connection loss): re-register at once, before the
+     * reconnect (which waits at least the first backoff), so no message of the new session is lost.
+     */
+    override fun messages(): Flow<InboundMessage> = client.publishes()
+        .doOnSubscribe { registered.complete(Unit) }
+        .retryWhen(Retry.indefinitely().filter { it is MqttSessionExpiredException && !closing })
+        .onErrorResume { if (closing) Flux.empty() else Flux.error(it) }
+        .asFlow()
+
+    override fun events(): Flow<ConnectionEvent> = events.receiveAsFlow()
+
+    override suspend fun connect(): ConnectionEvent.Connected {
+        registered.await()
+        var attempt = 0
+        while (true) {
+            attempt++
+            val failure = try {
+                return client.connect().also { connectedOnce = true }
+            } catch (e: RefusedException) {
+                throw ConnectionException("the broker at $address refused the connection: ${e.reason}", e)
+            } catch (e: Exception) {
+                e
+            }
+            if (config.retries != 0 && attempt >= config.retries) {
+                throw ConnectionException(
+                    "cannot connect to the broker at $address after $attempt attempt(s): ${describe(failure)}",
+                    failure,
+                )
+            }
+            val wait = backoff(attempt - 1)
+            log.warn("connecting to {} failed ({}); attempt {} in {}", address, describe(failure), attempt + 1, wait)
+            delay(wait)
+        }
+    }
+
+    private fun onDisconnected(context: MqttClientDisconnectedContext) {
+        if (closing || !connectedOnce) return
+        val reconnector = context.reconnector
+        reconnector.resubscribeIfSessionExpired(false)
+        val attempts = reconnector.attempts
+        if (config.retries == 0 || attempts < config.retries) {
+            val wait = backoff(attempts)
+            reconnector.reconnect(true).delay(wait.inWholeMilliseconds, TimeUnit.MILLISECONDS)
+            if (attempts == 0) events.trySend(ConnectionEvent.Lost(context.cause, final = false))
+            log.debug("reconnect attempt {} to {} in {}", attempts + 1, address, wait)
+        } else {
+            events.trySend(
+                ConnectionEvent.Lost(
+                    ConnectionException(
+                        "lost the broker at $address and could not reconnect after $attempts attempt(s): " +
+                            describe(context.cause),
+                        context.cause,
+                    ),
+                    final = true,
+                ),
+            )
+        }
+    }
+
+    override suspend fun subscribe(filter: String, qos: Int): Int = client.subscribe(filter, qos)
+
+    override suspend fun unsubscribe(filter: String) {
+        client.unsubscribe(filter)
+    }
+
+    override suspend fun publish(publish: Publish) {
+        client.publish(publish)
+    }
+
+    override suspend fun disconnect() {
+        if (closing) return
+        closing = true
+        if (!connectedOnce) return
+        try {
+            client.disconnect()
+        } catch (e: Exception) {
+            log.debug("disconnect: {}", describe(e))
+        }
+    }
+
+    internal companion object {
+        private const val CLIENT_ID_SUFFIX = 8
+        private val FIRST_DELAY = 1.seconds
+        private val MAX_DELAY = 30.seconds
+        private const val JITTER = 0.2
+        private const val MAX_DOUBLINGS = 5
+
+        /** 1 s doubling to 30 s, each with ±20 % jitter. */
+        fun backoff(attempt: Int): Duration {
+            val base = (FIRST_DELAY * (1 shl attempt.coerceIn(0, MAX_DOUBLINGS))).coerceAtMost(MAX_DELAY)
+            return base * (1 + JITTER * (2 * Math.random() - 1))
+        }
+
+        fun describe(e: Throwable?): String {
+            var cause = e
+            while (cause?.cause != null && cause.message == null) cause = cause.cause
+            return when {
+                cause == null -> "unknown cause"
+                cause.message.isNullOrBlank() -> cause.javaClass.simpleName
+                else -> "${cause.javaClass.simpleName}: ${cause.message}"
+            }
+        }
+    }
+}
