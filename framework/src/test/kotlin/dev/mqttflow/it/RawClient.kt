@@ -49,3 +49,26 @@ class RawClient(port: Int, host: String = "127.0.0.1") : AutoCloseable {
         runCatching { client.disconnect() }
     }
 }
+
+/** Publishes with MQTT 5 properties, for property pass-through tests. */
+class RawPublisher(port: Int) : AutoCloseable {
+    private val client = MqttClient.builder().useMqttVersion5().serverHost("127.0.0.1").serverPort(port).buildBlocking()
+
+    init {
+        client.connect()
+    }
+
+    fun publish(topic: String, payload: String, properties: dev.mqttflow.protocol.MessageProperties) {
+        val b = client.publishWith().topic(topic).payload(payload.encodeToByteArray()).qos(MqttQos.AT_LEAST_ONCE)
+        properties.contentType?.let { b.contentType(it) }
+        properties.responseTopic?.let { b.responseTopic(it) }
+        properties.correlationData?.let { b.correlationData(it) }
+        val up = com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties.builder()
+        properties.userProperties.forEach { (k, v) -> up.add(k, v) }
+        b.userProperties(up.build()).send()
+    }
+
+    override fun close() {
+        client.disconnect()
+    }
+}

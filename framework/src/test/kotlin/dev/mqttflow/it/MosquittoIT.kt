@@ -1,0 +1,67 @@
+package dev.mqttflow.it
+
+import dev.mqttflow.config.MqttFlowConfig
+import dev.mqttflow.config.MqttVersion
+import dev.mqttflow.consumer.publish
+import dev.mqttflow.protocol.MessageProperties
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeout
+import kotlin.time.Duration.Companion.seconds
+
+/** Interop with a real Mosquitto that the test starts on a free port. */
+class MosquittoIT :
+    FunSpec({
+        val mosquitto = Mosquitto()
+        afterSpec { mosquitto.close() }
+
+        suspend fun <T> io(block: () -> T): T = withContext(Dispatchers.IO) { block() }
+
+        for (version in MqttVersion.entries) {
+            test("round trip through Mosquitto over MQTT ${version.label}") {
+                RawClient(mosquitto.port).use { raw ->
+                    raw.subscribe("mq/${version.label}/out")
+                    val ready = CompletableDeferred<Unit>()
+                    val echo = consumer("echo-${version.label}", onConnect = {
+                        subscribe("mq/${version.label}/in/#", qos = 2)
+                        ready.complete(Unit)
+                    }) { msg -> publish("mq/${version.label}/out", msg.text.uppercase(), qos = 2) }
+                    val config = MqttFlowConfig(host = "127.0.0.1", port = mosquitto.port, version = version)
+                    val job = runFlow(config, echo)
+                    withTimeout(20.seconds) { ready.await() }
+                    io { raw.publish("mq/${version.label}/in/x", "ping", qos = 2) }
+                    io { raw.next() } shouldBe ("mq/${version.label}/out" to "PING")
+                    job.cancelAndJoin()
+                }
+            }
+        }
+
+        test("MQTT 5 properties pass through Mosquitto both ways") {
+            val got = CompletableDeferred<MessageProperties>()
+            val ready = CompletableDeferred<Unit>()
+            val requester = consumer("requester", onConnect = {
+                subscribe("props/reply")
+                ready.complete(Unit)
+            }) { msg -> got.complete(msg.properties) }
+            val responder = consumer("responder", onConnect = { subscribe("props/req") }) { msg ->
+                publish(msg.properties.responseTopic!!, "ok", properties = msg.properties)
+            }
+            val config = MqttFlowConfig(host = "127.0.0.1", port = mosquitto.port)
+            val job = runFlow(config, requester, responder)
+            withTimeout(20.seconds) { ready.await() }
+            val sent = MessageProperties(
+                userProperties = listOf("room" to "hall", "room" to "kitchen"),
+                contentType = "text/plain",
+                responseTopic = "props/reply",
+                correlationData = byteArrayOf(1, 2, 3),
+            )
+            val pub = RawPublisher(mosquitto.port)
+            pub.use { it.publish("props/req", "q", sent) }
+            withTimeout(20.seconds) { got.await() } shouldBe sent
+            job.cancelAndJoin()
+        }
+    })
