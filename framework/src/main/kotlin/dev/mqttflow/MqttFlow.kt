@@ -5,6 +5,8 @@ import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.internal.Runtime
 import dev.mqttflow.internal.hivemq.HiveMqConnection
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.InMemoryChannelLayer
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
@@ -22,12 +24,16 @@ import kotlin.time.Clock
  * [run] suspends until its caller is cancelled; then every worker's `onDisconnect` runs, handlers
  * in flight get [MqttFlowConfig.shutdownTimeout] to finish, and the connection closes cleanly.
  * [dispatcher] and [clock] are injected so that tests can run everything in virtual time.
+ * [failurePolicy] is what a worker does after a handler threw (workers spawned with their own
+ * policy excepted); [layer] is the channel layer the workers share (in memory by default; pass a
+ * [dev.mqttflow.layer.RedisChannelLayer] to talk across processes). The layer is not closed by [run].
  */
 public class MqttFlow @JvmOverloads constructor(
     private val config: MqttFlowConfig = MqttFlowConfig(),
     private val dispatcher: CoroutineDispatcher = Dispatchers.Default,
     private val clock: Clock = Clock.System,
     private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
+    private val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
     private val connectionFactory: (MqttFlowConfig) -> BrokerConnection = ::HiveMqConnection,
 ) {
     /** Connects, starts one worker per consumer, and suspends until cancelled. */
@@ -42,7 +48,7 @@ public class MqttFlow @JvmOverloads constructor(
      */
     public suspend fun run(consumers: List<Consumer>) {
         require(consumers.isNotEmpty()) { "give MqttFlow.run at least one consumer" }
-        val runtime = Runtime(connectionFactory(config), config, dispatcher, clock, failurePolicy)
+        val runtime = Runtime(connectionFactory(config), config, dispatcher, clock, layer, failurePolicy)
         try {
             runtime.start(consumers)
             throw runtime.fatal.await()

@@ -3,13 +3,22 @@ package dev.mqttflow.dsl
 import dev.mqttflow.MqttFlowDsl
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.worker.WorkerFailure
+import kotlinx.serialization.serializer
 
 /** A handler with no message: `onConnect` and `onDisconnect` bodies. */
 public typealias LifecycleHandler = suspend ConsumerContext.() -> Unit
 
 /** A message handler: `onMessage` bodies. */
 public typealias MessageHandler = suspend ConsumerContext.(message: Message) -> Unit
+
+/** A channel-layer handler: `on("type")` bodies. */
+public typealias LayerHandler = suspend ConsumerContext.(message: LayerMessage) -> Unit
+
+/** A handler for failures of spawned workers: `onWorkerFailure` bodies. */
+public typealias FailureHandler = suspend ConsumerContext.(failure: WorkerFailure) -> Unit
 
 /**
  * Describes a consumer.
@@ -36,6 +45,8 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     private var disconnect: LifecycleHandler? = null
     private var fallback: MessageHandler? = null
     private val routes = mutableListOf<Pair<TopicPattern, MessageHandler>>()
+    private val layerHandlers = LinkedHashMap<String, LayerHandler>()
+    private var failure: FailureHandler? = null
 
     /** Runs when the worker starts: subscribe here. */
     public fun onConnect(handler: LifecycleHandler) {
@@ -64,7 +75,32 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         disconnect = handler
     }
 
-    internal fun build(): Consumer = DslConsumer(name, connect, disconnect, routes.toList(), fallback)
+    /**
+     * Handles channel-layer messages of [type] (`lights.override`) sent to this worker's channel or
+     * to a group it joined; see [dev.mqttflow.layer.ChannelLayer].
+     */
+    public fun on(type: String, handler: LayerHandler) {
+        require(type.isNotBlank()) { "consumer '$name': on(type) needs a type" }
+        check(layerHandlers.put(type, handler) == null) { "consumer '$name' has two on(\"$type\") blocks; merge them" }
+    }
+
+    /**
+     * Handles channel-layer messages whose type is the `@SerialName` of [T], decoded as [T]:
+     * `on<LightsOverride> { override -> … }`.
+     */
+    public inline fun <reified T> on(noinline handler: suspend ConsumerContext.(T) -> Unit) {
+        val serializer = serializer<T>()
+        on(serializer.descriptor.serialName) { message -> handler(message.decode(serializer)) }
+    }
+
+    /** Runs when a worker this (master) consumer spawned fails; the failure was already logged. */
+    public fun onWorkerFailure(handler: FailureHandler) {
+        check(failure == null) { "consumer '$name' has two onWorkerFailure blocks; merge them" }
+        failure = handler
+    }
+
+    internal fun build(): Consumer =
+        DslConsumer(name, connect, disconnect, routes.toList(), fallback, LinkedHashMap(layerHandlers), failure)
 }
 
 /** Guards a common slip: publishing while describing, outside any handler. */

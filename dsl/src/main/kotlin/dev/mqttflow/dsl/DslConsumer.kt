@@ -2,7 +2,9 @@ package dev.mqttflow.dsl
 
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.worker.WorkerFailure
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
 
@@ -13,6 +15,8 @@ internal class DslConsumer(
     private val disconnect: LifecycleHandler?,
     private val routes: List<Pair<TopicPattern, MessageHandler>>,
     private val fallback: MessageHandler?,
+    private val layerHandlers: Map<String, LayerHandler>,
+    private val failure: FailureHandler?,
 ) : Consumer {
     private val log = LoggerFactory.getLogger("mqttflow.dsl")
     private val unhandled = ConcurrentHashMap.newKeySet<String>()
@@ -42,6 +46,16 @@ internal class DslConsumer(
 
     override suspend fun onDisconnect(context: ConsumerContext) {
         disconnect?.invoke(context)
+    }
+
+    override suspend fun onLayerMessage(context: ConsumerContext, message: LayerMessage): Boolean {
+        val handler = layerHandlers[message.type] ?: return false
+        handler(context, message)
+        return true
+    }
+
+    override suspend fun onWorkerFailure(context: ConsumerContext, failure: WorkerFailure) {
+        this.failure?.invoke(context, failure)
     }
 
     override fun toString(): String = "mqttConsumer($name)"

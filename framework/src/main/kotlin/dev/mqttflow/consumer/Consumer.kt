@@ -1,6 +1,8 @@
 package dev.mqttflow.consumer
 
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.worker.WorkerFailure
 
 /**
  * A consumer: the three handlers mqttasgi calls `connect`, `receive` and `disconnect`.
@@ -25,4 +27,13 @@ public interface Consumer {
 
     /** The worker is stopping: last publishes and unsubscribes go here. */
     public suspend fun onDisconnect(context: ConsumerContext) {}
+
+    /**
+     * A channel-layer message reached this worker's channel. Return true if its type was handled;
+     * false makes the runtime log the unknown type (once per type).
+     */
+    public suspend fun onLayerMessage(context: ConsumerContext, message: LayerMessage): Boolean = false
+
+    /** A worker this one spawned failed (already logged); [failure] says what became of it. */
+    public suspend fun onWorkerFailure(context: ConsumerContext, failure: WorkerFailure) {}
 }

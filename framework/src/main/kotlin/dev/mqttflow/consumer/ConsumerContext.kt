@@ -1,8 +1,11 @@
 package dev.mqttflow.consumer
 
 import dev.mqttflow.MqttFlowDsl
+import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.MessageProperties
+import dev.mqttflow.protocol.SpawnWorker
+import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CoroutineScope
 import kotlin.time.Clock
 
@@ -50,6 +53,32 @@ public interface ConsumerContext : CoroutineScope {
 
     /** Perform any [Action]; the typed methods above are shorthands for it. */
     public suspend fun send(action: Action)
+
+    /** This worker's channel on the [layer]: add it to groups, give it to others to reply to. */
+    public val channelName: String
+
+    /** The channel layer shared by every worker of this runtime (and other processes, with Redis). */
+    public val layer: ChannelLayer
+
+    /**
+     * Start worker [appId] running [consumer] with [params] (master only). [policy] overrides the
+     * runtime's failure policy for it. Throws [dev.mqttflow.errors.WorkerException] from a non-master,
+     * for an app id in use, or an app id below 1.
+     */
+    public suspend fun spawnWorker(
+        appId: Int,
+        consumer: Consumer,
+        params: Map<String, Any?> = emptyMap(),
+        policy: FailurePolicy? = null,
+    )
+
+    /** Stop worker [appId] (master only): its `onDisconnect` runs, its subscriptions are released. */
+    public suspend fun killWorker(appId: Int)
+}
+
+/** Start worker [appId] running the consumer class or target [consumer] (`com.x.Room`, `com.x.RoomKt#room`). */
+public suspend fun ConsumerContext.spawnWorker(appId: Int, consumer: String, params: Map<String, Any?> = emptyMap()) {
+    send(SpawnWorker(appId, consumer, params))
 }
 
 /** Publish UTF-8 [text]. */

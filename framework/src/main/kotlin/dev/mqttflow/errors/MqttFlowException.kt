@@ -36,3 +36,10 @@ public class WorkerException(message: String) : MqttFlowException(message)
 private const val MAX_SHOWN = 200
 
 internal fun String.abbreviate(): String = if (length <= MAX_SHOWN) this else take(MAX_SHOWN) + "…($length chars)"
+
+/** A channel-layer send found the receiving [channel] at its capacity (Django Channels' `ChannelFull`). */
+public class ChannelFullException(public val channel: String, public val capacity: Int) :
+    MqttFlowException("channel '$channel' is full ($capacity messages waiting); the message was not sent")
+
+/** A channel-layer message, channel or group name that the layer cannot carry. */
+public class InvalidLayerMessageException(message: String, cause: Throwable? = null) : MqttFlowException(message, cause)

@@ -6,7 +6,7 @@ import dev.mqttflow.connection.ConnectionEvent
 import dev.mqttflow.connection.InboundMessage
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.errors.ConnectionException
-import dev.mqttflow.errors.UnsupportedActionException
+import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.Publish
@@ -29,9 +29,17 @@ import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
 import kotlin.time.Clock
 
+/** Sees what workers do; the test kit uses it to record actions and failures. */
+internal interface RuntimeObserver {
+    fun onAction(worker: Worker, action: Action) {}
+
+    fun onFailure(worker: Worker, handler: String, topic: String?, error: Throwable) {}
+}
+
 /**
  * The engine behind [dev.mqttflow.MqttFlow] and the test kit: routes inbound messages to workers,
- * performs their actions against a [BrokerConnection], supervises them.
+ * performs their actions against a [BrokerConnection], and (through [supervisor]) spawns, kills and
+ * restarts them.
  *
  * Its scope has no parent on purpose: stopping must be able to run `onDisconnect` handlers after
  * the caller was cancelled. [dev.mqttflow.MqttFlow.run] does not return before [stop] finished, so
@@ -42,20 +50,25 @@ internal class Runtime(
     val config: MqttFlowConfig,
     dispatcher: CoroutineDispatcher,
     val clock: Clock,
-    private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
+    val layer: ChannelLayer,
+    failurePolicy: FailurePolicy = FailurePolicy.Continue,
+    val observer: RuntimeObserver? = null,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val job = SupervisorJob()
     val scope = CoroutineScope(dispatcher + job + CoroutineName("mqttflow"))
     val subscriptions = SubscriptionTable<Worker>(connection)
+    private val defaultPolicy = failurePolicy
+    val supervisor = Supervisor(this, failurePolicy)
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
     private val stopping = ConcurrentHashMap.newKeySet<Worker>()
+    private val unknownTypes = ConcurrentHashMap.newKeySet<Pair<String, String>>()
 
     /** Completed when the connection is lost for good; [dev.mqttflow.MqttFlow.run] rethrows it. */
     val fatal = CompletableDeferred<Throwable>()
 
-    /** Registers the message stream, then connects (in that order), then starts [consumers]. */
-    suspend fun start(consumers: List<Consumer>) {
+    /** Registers the message stream, then connects (in that order), then starts [consumers] as masters. */
+    suspend fun start(consumers: List<Consumer>, params: Map<String, Any?> = emptyMap()) {
         scope.launch(CoroutineName("mqttflow-router"), start = CoroutineStart.UNDISPATCHED) {
             try {
                 connection.messages().collect { route(it) }
@@ -76,26 +89,24 @@ internal class Runtime(
         scope.launch(CoroutineName("mqttflow-events")) {
             connection.events().collect { onConnectionEvent(it) }
         }
-        consumers.forEachIndexed { index, consumer -> startWorker(consumer, index) }
+        val names = HashSet<String>()
+        for (consumer in consumers) {
+            var name = consumer.name
+            var n = 1
+            while (!names.add(name)) name = "${consumer.name}#${n++}"
+            newWorker(WorkerSpec(consumer, 0, Worker.MASTER, params, name = name)).start()
+        }
     }
 
-    private fun startWorker(consumer: Consumer, index: Int): Worker {
-        val name = if (index == 0) consumer.name else "${consumer.name}#$index"
-        val worker = Worker(
-            name = name,
-            consumer = consumer,
-            appId = 0,
-            instanceType = "master",
-            params = emptyMap(),
-            runtime = this,
-            parent = job,
-            baseContext = scope.coroutineContext,
-            inboxCapacity = config.inboxCapacity,
-        )
+    fun newWorker(spec: WorkerSpec): Worker {
+        val worker =
+            Worker(spec.copy(policy = spec.policy ?: defaultPolicy), this, scope.coroutineContext, config.inboxCapacity)
         workers += worker
-        worker.start()
         return worker
     }
+
+    /** Workers running now. */
+    fun workers(): Set<Worker> = workers.toSet()
 
     private val matched = HashSet<Worker>()
 
@@ -155,36 +166,45 @@ internal class Runtime(
     }
 
     suspend fun perform(worker: Worker, action: Action) {
+        observer?.onAction(worker, action)
         when (action) {
             is Publish -> publish(action)
+
             is Subscribe -> subscriptions.subscribe(worker, action.filter, action.qos)
+
             is Unsubscribe -> subscriptions.unsubscribe(worker, action.filter)
-            is SpawnWorker -> throw UnsupportedActionException("SpawnWorker", "spawning workers is not supported yet")
-            is KillWorker -> throw UnsupportedActionException("KillWorker", "killing workers is not supported yet")
+
+            is SpawnWorker -> supervisor.spawn(
+                worker,
+                action.appId,
+                action.instance ?: ConsumerLookup.load(action.consumer),
+                action.params,
+                null,
+            )
+
+            is KillWorker -> supervisor.kill(worker, action.appId)
         }
     }
 
-    fun handlerFailed(worker: Worker, what: String, topic: String?, error: Throwable): FailurePolicy {
-        if (topic == null) {
-            log.error("worker '{}': {} threw", worker.name, what, error)
-        } else {
-            log.error("worker '{}': {} threw on topic '{}'", worker.name, what, topic, error)
+    fun unknownType(worker: Worker, type: String) {
+        if (unknownTypes.add(worker.consumer.name to type)) {
+            log.warn(
+                "worker '{}': no handler for layer messages of type '{}'; such messages are skipped",
+                worker.name,
+                type,
+            )
         }
-        return failurePolicy
     }
 
-    /** Stops [worker] from a coroutine of its own, so a worker may ask to stop itself. */
-    fun stopWorker(worker: Worker) {
+    /** Stops [worker] and releases what it held. */
+    suspend fun stopAndRelease(worker: Worker) {
         if (!stopping.add(worker)) return
-        scope.launch { stopAndRelease(worker) }
-    }
-
-    private suspend fun stopAndRelease(worker: Worker) {
         worker.stop(config.shutdownTimeout)
         subscriptions.releaseAll(worker).forEach {
             log.warn("worker '{}': releasing a subscription failed: {}", worker.name, it.message)
         }
         workers -= worker
+        stopping -= worker
     }
 
     /** Stops every worker (in parallel), then disconnects. Call from a non-cancelled context. */

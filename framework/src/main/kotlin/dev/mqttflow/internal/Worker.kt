@@ -2,6 +2,7 @@ package dev.mqttflow.internal
 
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
@@ -9,13 +10,13 @@ import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineName
-import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
@@ -23,27 +24,33 @@ import org.slf4j.LoggerFactory
 import kotlin.coroutines.CoroutineContext
 import kotlin.time.Clock
 import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
 
 /**
  * One running instance of a [Consumer]: its own supervised scope, its own bounded inbox, one
- * coroutine that handles messages in order. Children a handler launches (timers) live in the same
- * scope and die with the worker.
+ * coroutine that handles MQTT messages, layer messages and reports of failed children in order.
+ * Children a handler launches (timers) live in the same scope and die with the worker.
  */
 internal class Worker(
-    val name: String,
-    val consumer: Consumer,
-    override val appId: Int,
-    override val instanceType: String,
-    override val params: Map<String, Any?>,
+    val spec: WorkerSpec,
     private val runtime: Runtime,
-    parent: Job,
     baseContext: CoroutineContext,
     inboxCapacity: Int,
 ) : ConsumerContext {
+    val name: String = spec.name
+    val consumer: Consumer = spec.consumer
+    override val appId: Int = spec.appId
+    override val instanceType: String = spec.instanceType
+    override val params: Map<String, Any?> = spec.params
+    val policy: FailurePolicy = spec.policy ?: FailurePolicy.Continue
+    val supervisor: Worker? = spec.supervisor
+    val restarts: Int = spec.restarts
+
     private val log = LoggerFactory.getLogger("mqttflow.worker")
-    private val inbox = Channel<Delivery>(inboxCapacity)
-    private val job = SupervisorJob(parent)
+    private val inbox = Channel<Work>(inboxCapacity)
+    private val job = SupervisorJob(baseContext[Job])
     private var loop: Job? = null
+    private val groups = java.util.concurrent.ConcurrentHashMap.newKeySet<String>()
 
     @Volatile
     private var stopping = false
@@ -53,46 +60,83 @@ internal class Worker(
 
     override val workerName: String get() = name
     override val clock: Clock get() = runtime.clock
+    override val channelName: String = runtime.layer.newChannel("worker")
+    override val layer: ChannelLayer = WorkerLayer(runtime.layer, channelName, groups)
+
+    val isMaster: Boolean get() = instanceType == MASTER
 
     fun start() {
         loop = launch {
-            handle("onConnect", null) { consumer.onConnect(this@Worker) }
-            for (delivery in inbox) {
+            var outcome = handle("onConnect", null) { consumer.onConnect(this@Worker) }
+            if (outcome != null) runtime.supervisor.after(this@Worker, outcome)
+            for (work in inbox) {
                 if (stopping) break
-                val outcome = handle("onMessage", delivery.message.topic) {
-                    consumer.onMessage(this@Worker, delivery.message)
+                outcome = when (work) {
+                    is Delivery -> handle("onMessage", work.message.topic) {
+                        consumer.onMessage(this@Worker, work.message)
+                    }.also { work.done() }
+
+                    is LayerWork -> handle("on(${work.message.type})", null) {
+                        if (!consumer.onLayerMessage(
+                                this@Worker,
+                                work.message,
+                            )
+                        ) {
+                            runtime.unknownType(this@Worker, work.message.type)
+                        }
+                    }
+
+                    is FailureWork -> handle("onWorkerFailure", null) {
+                        consumer.onWorkerFailure(this@Worker, work.failure)
+                    }
                 }
-                delivery.done()
-                if (outcome == FailurePolicy.Stop) {
-                    stopping = true
-                    runtime.stopWorker(this@Worker)
-                }
+                if (outcome != null) runtime.supervisor.after(this@Worker, outcome)
+            }
+        }
+        launch(CoroutineName("$name-layer")) { pumpLayer() }
+    }
+
+    private suspend fun pumpLayer() {
+        while (currentCoroutineContext().isActive) {
+            try {
+                val message = runtime.layer.receive(channelName)
+                inbox.send(LayerWork(message))
+            } catch (e: CancellationException) {
+                throw e
+            } catch (_: ClosedSendChannelException) {
+                return
+            } catch (e: Exception) {
+                log.warn("worker '{}': receiving from the channel layer failed: {}", name, e.message)
+                delay(LAYER_RETRY)
             }
         }
     }
 
-    /** Hands [delivery] to this worker; suspends while the inbox is full. False if it is stopping. */
-    suspend fun offer(delivery: Delivery): Boolean = try {
-        inbox.send(delivery)
+    /** Hands [work] to this worker; suspends while the inbox is full. False if it is stopping. */
+    suspend fun offer(work: Work): Boolean = try {
+        inbox.send(work)
         true
     } catch (_: ClosedSendChannelException) {
         false
     }
 
+    /** Marks the worker as stopping: it handles nothing more after the work in hand. */
+    fun markStopping() {
+        stopping = true
+    }
+
     /**
-     * Stops taking messages, lets the handler in flight finish within [timeout], runs
-     * `onDisconnect` (bounded by [timeout] as well) and cancels everything the worker launched.
+     * Stops taking work, lets the handler in flight finish within [timeout], runs `onDisconnect`
+     * (bounded by [timeout] as well), leaves its groups and cancels everything the worker launched.
      * Messages still queued are neither handled nor acknowledged (a persistent session gets them again).
      */
     suspend fun stop(timeout: Duration) {
         stopping = true
         inbox.close()
         val current = loop
-        if (current != null && current != currentCoroutineContext()[Job]) {
-            if (withTimeoutOrNull(timeout) { current.join() } == null) {
-                log.warn("worker '{}': handler still running after {}, cancelling it", name, timeout)
-                current.cancelAndJoin()
-            }
+        if (current != null && withTimeoutOrNull(timeout) { current.join() } == null) {
+            log.warn("worker '{}': handler still running after {}, cancelling it", name, timeout)
+            current.cancelAndJoin()
         }
         val left = generateSequence { inbox.tryReceive().getOrNull() }.count()
         if (left > 0) log.info("worker '{}': {} queued message(s) left unhandled", name, left)
@@ -101,6 +145,16 @@ internal class Worker(
             log.warn("worker '{}': onDisconnect still running after {}, cancelling it", name, timeout)
         }
         job.cancelAndJoin()
+        leaveLayer()
+    }
+
+    private suspend fun leaveLayer() {
+        try {
+            for (group in groups) runtime.layer.groupDiscard(group, channelName)
+            runtime.layer.discard(channelName)
+        } catch (e: Exception) {
+            log.warn("worker '{}': leaving the channel layer failed: {}", name, e.message)
+        }
     }
 
     private suspend inline fun handle(what: String, topic: String?, block: () -> Unit): FailurePolicy? = try {
@@ -108,9 +162,9 @@ internal class Worker(
         null
     } catch (e: CancellationException) {
         if (!currentCoroutineContext().isActive) throw e
-        runtime.handlerFailed(this, what, topic, e)
+        runtime.supervisor.failed(this, what, topic, e)
     } catch (e: Exception) {
-        runtime.handlerFailed(this, what, topic, e)
+        runtime.supervisor.failed(this, what, topic, e)
     }
 
     override suspend fun subscribe(filter: String, qos: Int) {
@@ -135,5 +189,59 @@ internal class Worker(
         runtime.perform(this, action)
     }
 
+    override suspend fun spawnWorker(
+        appId: Int,
+        consumer: Consumer,
+        params: Map<String, Any?>,
+        policy: FailurePolicy?,
+    ) {
+        runtime.supervisor.spawn(this, appId, consumer, params, policy)
+    }
+
+    override suspend fun killWorker(appId: Int) {
+        runtime.supervisor.kill(this, appId)
+    }
+
     override fun toString(): String = "Worker($name)"
+
+    companion object {
+        const val MASTER = "master"
+        const val SPAWNED = "worker"
+        private val LAYER_RETRY = 1.seconds
+    }
+}
+
+/** What a worker is: its consumer, identity, parameters, failure policy and lineage. */
+internal data class WorkerSpec(
+    val consumer: Consumer,
+    val appId: Int,
+    val instanceType: String,
+    val params: Map<String, Any?>,
+    val policy: FailurePolicy? = null,
+    /** The master that spawned this worker; null for top-level consumers. */
+    val supervisor: Worker? = null,
+    /** How often this app id was restarted before this instance. */
+    val restarts: Int = 0,
+    val name: String = if (appId == 0) consumer.name else "${consumer.name}@$appId",
+)
+
+/** The layer as a worker sees it: remembers the groups its own channel joined, to leave them on stop. */
+private class WorkerLayer(
+    private val layer: ChannelLayer,
+    private val own: String,
+    private val groups: MutableSet<String>,
+) : ChannelLayer by layer {
+    override suspend fun groupAdd(group: String, channel: String) {
+        layer.groupAdd(group, channel)
+        if (channel == own) groups += group
+    }
+
+    override suspend fun groupDiscard(group: String, channel: String) {
+        layer.groupDiscard(group, channel)
+        if (channel == own) groups -= group
+    }
+
+    override fun close() {
+        // the runtime's layer is closed by whoever created it, not by a worker
+    }
 }

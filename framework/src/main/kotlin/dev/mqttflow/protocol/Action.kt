@@ -54,12 +54,24 @@ public data class Subscribe @JvmOverloads constructor(public val filter: String,
 /** Drop the subscription to [filter]. */
 public data class Unsubscribe(public val filter: String) : Action
 
-/** Start a worker [appId] running [consumer] with [params] (the master consumer only). */
-public data class SpawnWorker(
+/**
+ * Start a worker [appId] running [consumer] with [params] (the master consumer only).
+ * [consumer] names the consumer (its name, or a class name to load); [instance], when given, is the
+ * consumer itself and is not part of equality.
+ */
+public class SpawnWorker @JvmOverloads constructor(
     public val appId: Int,
     public val consumer: String,
     public val params: Map<String, Any?> = emptyMap(),
-) : Action
+    public val instance: dev.mqttflow.consumer.Consumer? = null,
+) : Action {
+    override fun equals(other: Any?): Boolean =
+        other is SpawnWorker && appId == other.appId && consumer == other.consumer && params == other.params
+
+    override fun hashCode(): Int = (appId * 31 + consumer.hashCode()) * 31 + params.hashCode()
+
+    override fun toString(): String = "SpawnWorker(appId=$appId, consumer=$consumer, params=$params)"
+}
 
 /** Stop the worker [appId] (the master consumer only). */
 public data class KillWorker(public val appId: Int) : Action
