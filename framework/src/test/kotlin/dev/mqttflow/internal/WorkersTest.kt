@@ -225,4 +225,21 @@ class WorkersTest :
                 }
             }
         }
+    
+        test("a master runs hundreds of workers, one per room, each reached by its own topic") {
+            runTest {
+                val broker = FakeBroker()
+                val rooms = (1..500).map { "room$it" }
+                val master = consumer("master", onConnect = {
+                    rooms.forEachIndexed { i, r -> spawnWorker(i + 1, room, mapOf("room" to r)) }
+                })
+                withRuntime(broker, master) {
+                    testScheduler.runCurrent()
+                    broker.texts("spawned").size shouldBe 500
+                    broker.inject("home/room377/temp", "21")
+                    testScheduler.runCurrent()
+                    broker.texts("handled") shouldContainExactly listOf("handled/377=home/room377/temp")
+                }
+            }
+        }
     })
