@@ -8,10 +8,20 @@ import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
 import dev.mqttflow.worker.FailurePolicy
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
+import kotlin.coroutines.AbstractCoroutineContextElement
+import kotlin.coroutines.CoroutineContext
 import kotlin.time.Clock
 
 /**
@@ -47,13 +57,74 @@ public class MqttFlow @JvmOverloads constructor(
      * [MqttFlowConfig.retries] attempts, at the start or after a loss (workers are stopped first).
      */
     public suspend fun run(consumers: List<Consumer>) {
+        run(consumers, started = null)
+    }
+
+    private suspend fun run(consumers: List<Consumer>, started: CompletableDeferred<Unit>?) {
         require(consumers.isNotEmpty()) { "give MqttFlow.run at least one consumer" }
         val runtime = Runtime(connectionFactory(config), config, dispatcher, clock, layer, failurePolicy)
         try {
             runtime.start(consumers)
+            started?.complete(Unit)
             throw runtime.fatal.await()
         } finally {
             withContext(NonCancellable) { runtime.stop() }
         }
+    }
+
+    /**
+     * For Java and other blocking callers: connects and starts the consumers on a background scope,
+     * returns once they run (or throws what stopped the connect), and gives a handle whose
+     * [RunningFlow.close] stops everything the way cancelling [run] does.
+     *
+     * ```java
+     * try (RunningFlow flow = new MqttFlow(config).start(List.of(new Lights()))) { flow.join(); }
+     * ```
+     */
+    public fun start(consumers: List<Consumer>): RunningFlow {
+        val started = CompletableDeferred<Unit>()
+        val failed = RunningFlow.Failure()
+        val job = CoroutineScope(dispatcher + SupervisorJob() + failed).launch {
+            try {
+                run(consumers, started)
+            } catch (e: Throwable) {
+                started.completeExceptionally(e)
+                throw e
+            }
+        }
+        runBlocking { started.await() }
+        return RunningFlow(job, failed)
+    }
+}
+
+/** A running [MqttFlow] started with [MqttFlow.start]. */
+public class RunningFlow internal constructor(private val job: Job, private val failure: Failure) : AutoCloseable {
+    /** Keeps what ended the flow, instead of printing it as uncaught. */
+    internal class Failure :
+        AbstractCoroutineContextElement(CoroutineExceptionHandler),
+        CoroutineExceptionHandler {
+        @Volatile
+        var error: Throwable? = null
+
+        override fun handleException(context: CoroutineContext, exception: Throwable) {
+            error = exception
+        }
+    }
+
+    /** True until the flow stopped. */
+    public val isRunning: Boolean get() = job.isActive
+
+    /**
+     * Blocks until the flow stops by itself or is closed; rethrows what stopped it by itself
+     * ([dev.mqttflow.errors.ConnectionException] when the broker was lost for good).
+     */
+    public fun join() {
+        runBlocking { job.join() }
+        failure.error?.let { throw it }
+    }
+
+    /** Stops: every worker's `onDisconnect` runs, handlers in flight finish (bounded), the connection closes. */
+    override fun close() {
+        runBlocking { job.cancelAndJoin() }
     }
 }
