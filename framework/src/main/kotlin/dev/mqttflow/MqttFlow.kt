@@ -87,7 +87,7 @@ public class MqttFlow @JvmOverloads constructor(
         val job = CoroutineScope(dispatcher + SupervisorJob() + failed).launch {
             try {
                 run(consumers, started)
-            } catch (e: Throwable) {
+            } catch (@Suppress("TooGenericExceptionCaught") e: Throwable) { // relayed to the caller as is
                 started.completeExceptionally(e)
                 throw e
             }
