@@ -43,6 +43,7 @@ internal class Runtime(
     dispatcher: CoroutineDispatcher,
     val clock: Clock,
     private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
+    private val observer: RuntimeObserver = RuntimeObserver.None,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val job = SupervisorJob()
@@ -79,14 +80,15 @@ internal class Runtime(
         consumers.forEachIndexed { index, consumer -> startWorker(consumer, index) }
     }
 
-    private fun startWorker(consumer: Consumer, index: Int): Worker {
+    /** Starts [consumer] as a top-level worker; the test kit passes [params] (spawned workers will too). */
+    fun startWorker(consumer: Consumer, index: Int, params: Map<String, Any?> = emptyMap()): Worker {
         val name = if (index == 0) consumer.name else "${consumer.name}#$index"
         val worker = Worker(
             name = name,
             consumer = consumer,
             appId = 0,
             instanceType = "master",
-            params = emptyMap(),
+            params = params,
             runtime = this,
             parent = job,
             baseContext = scope.coroutineContext,
@@ -149,14 +151,16 @@ internal class Runtime(
         }
     }
 
-    suspend fun publish(publish: Publish) {
-        Topics.validateTopic(publish.topic)
-        connection.publish(publish)
-    }
-
+    /** Every action of a worker comes through here: validated, shown to the [observer], then performed. */
     suspend fun perform(worker: Worker, action: Action) {
         when (action) {
-            is Publish -> publish(action)
+            is Publish -> Topics.validateTopic(action.topic)
+            is Subscribe -> Topics.validateFilter(action.filter)
+            else -> Unit
+        }
+        observer.actionSent(worker, action)
+        when (action) {
+            is Publish -> connection.publish(action)
             is Subscribe -> subscriptions.subscribe(worker, action.filter, action.qos)
             is Unsubscribe -> subscriptions.unsubscribe(worker, action.filter)
             is SpawnWorker -> throw UnsupportedActionException("SpawnWorker", "spawning workers is not supported yet")
@@ -170,7 +174,14 @@ internal class Runtime(
         } else {
             log.error("worker '{}': {} threw on topic '{}'", worker.name, what, topic, error)
         }
+        observer.handlerFailed(worker, what, topic, error)
         return failurePolicy
+    }
+
+    /** A coroutine that a handler of [worker] launched (a timer, say) failed; logged, the worker goes on. */
+    fun coroutineFailed(worker: Worker, error: Throwable) {
+        log.error("worker '{}': a coroutine it launched failed", worker.name, error)
+        observer.handlerFailed(worker, "a coroutine it launched", null, error)
     }
 
     /** Stops [worker] from a coroutine of its own, so a worker may ask to stop itself. */

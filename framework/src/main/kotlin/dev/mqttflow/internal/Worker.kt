@@ -5,6 +5,8 @@ import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
+import dev.mqttflow.protocol.Subscribe
+import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineExceptionHandler
@@ -49,7 +51,7 @@ internal class Worker(
     private var stopping = false
 
     override val coroutineContext: CoroutineContext = baseContext + job + CoroutineName(name) +
-        CoroutineExceptionHandler { _, e -> log.error("worker '{}': a coroutine it launched failed", name, e) }
+        CoroutineExceptionHandler { _, e -> runtime.coroutineFailed(this@Worker, e) }
 
     override val workerName: String get() = name
     override val clock: Clock get() = runtime.clock
@@ -114,11 +116,11 @@ internal class Worker(
     }
 
     override suspend fun subscribe(filter: String, qos: Int) {
-        runtime.subscriptions.subscribe(this, filter, qos)
+        runtime.perform(this, Subscribe(filter, qos))
     }
 
     override suspend fun unsubscribe(filter: String) {
-        runtime.subscriptions.unsubscribe(this, filter)
+        runtime.perform(this, Unsubscribe(filter))
     }
 
     override suspend fun publish(
@@ -128,7 +130,7 @@ internal class Worker(
         retain: Boolean,
         properties: MessageProperties,
     ) {
-        runtime.publish(Publish(topic, payload, qos, retain, properties))
+        runtime.perform(this, Publish(topic, payload, qos, retain, properties))
     }
 
     override suspend fun send(action: Action) {
