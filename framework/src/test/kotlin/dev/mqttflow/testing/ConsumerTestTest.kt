@@ -13,8 +13,10 @@ import io.kotest.matchers.maps.shouldBeEmpty
 import io.kotest.matchers.nulls.shouldBeNull
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
+import kotlin.time.Duration.Companion.days
 import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Duration.Companion.seconds
 import kotlin.time.Instant
@@ -167,6 +169,24 @@ class ConsumerTestTest :
         test("the consumer is disconnected when the block ends, so onDisconnect runs without being asked for") {
             var disconnected = false
             consumerTest(consumer("bare", onDisconnect = { disconnected = true })) { connect() }
+            disconnected shouldBe true
+        }
+
+        test("nothing the consumer launched outlives the test, even when the test fails") {
+            var timer: Job? = null
+            var disconnected = false
+            val sleeper = consumer(
+                "sleeper",
+                onConnect = { timer = launch { delay(1.days) } },
+                onDisconnect = { disconnected = true },
+            )
+            shouldThrow<AssertionError> {
+                consumerTest(sleeper) {
+                    connect()
+                    nextAction()
+                }
+            }
+            timer!!.isCancelled shouldBe true
             disconnected shouldBe true
         }
 
