@@ -210,5 +210,10 @@ public class InMemoryBroker @JvmOverloads constructor(public val maxQos: Int = 2
     }
 }
 
-/** A publish the [InMemoryBroker] accepted: [from] is the client id, null for [InMemoryBroker.publish]. */
-public data class BrokerPublish(public val from: String?, public val publish: Publish)
+/** A publish the [InMemoryBroker] accepted. */
+public data class BrokerPublish(
+    /** The publishing client's id; null for [InMemoryBroker.publish] (the test, as an outside client). */
+    public val from: String?,
+    /** What it published. */
+    public val publish: Publish,
+)

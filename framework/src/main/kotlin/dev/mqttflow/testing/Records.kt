@@ -8,6 +8,7 @@ import kotlin.time.Duration.Companion.milliseconds
 public data class SentAction(
     /** The worker's name (the consumer's name for a top-level consumer). */
     public val worker: String,
+    /** What it sent. */
     public val action: Action,
     /** Virtual milliseconds since the test started. */
     public val atMillis: Long,
@@ -24,11 +25,13 @@ public data class SentAction(
  * show it.
  */
 public data class HandlerFailure(
+    /** The worker's name. */
     public val worker: String,
     /** `onConnect`, `onMessage`, `onDisconnect`, or `a coroutine it launched`. */
     public val handler: String,
     /** The topic of the message being handled, for `onMessage`. */
     public val topic: String?,
+    /** What it threw, with its stack trace. */
     public val error: Throwable,
     /** Virtual milliseconds since the test started. */
     public val atMillis: Long,
