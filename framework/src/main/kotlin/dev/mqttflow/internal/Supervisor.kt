@@ -80,7 +80,7 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
             FailurePolicy.Stop -> FailureOutcome.STOPPED
             is FailurePolicy.Restart -> FailureOutcome.RESTARTING
         }
-        runtime.observer?.onFailure(worker, handler, topic, error)
+        runtime.observer.handlerFailed(worker, handler, topic, error)
         val failure = WorkerFailure(worker.appId, worker.name, handler, topic, error, outcome)
         worker.supervisor?.let { master -> runtime.scope.launch { master.offer(FailureWork(failure)) } }
         return decision

@@ -4,8 +4,12 @@ import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.protocol.Action
+import dev.mqttflow.protocol.KillWorker
+import dev.mqttflow.protocol.SpawnWorker
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
+import dev.mqttflow.protocol.Subscribe
+import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineExceptionHandler
@@ -56,7 +60,7 @@ internal class Worker(
     private var stopping = false
 
     override val coroutineContext: CoroutineContext = baseContext + job + CoroutineName(name) +
-        CoroutineExceptionHandler { _, e -> log.error("worker '{}': a coroutine it launched failed", name, e) }
+        CoroutineExceptionHandler { _, e -> runtime.coroutineFailed(this@Worker, e) }
 
     override val workerName: String get() = name
     override val clock: Clock get() = runtime.clock
@@ -168,11 +172,11 @@ internal class Worker(
     }
 
     override suspend fun subscribe(filter: String, qos: Int) {
-        runtime.subscriptions.subscribe(this, filter, qos)
+        runtime.perform(this, Subscribe(filter, qos))
     }
 
     override suspend fun unsubscribe(filter: String) {
-        runtime.subscriptions.unsubscribe(this, filter)
+        runtime.perform(this, Unsubscribe(filter))
     }
 
     override suspend fun publish(
@@ -182,7 +186,7 @@ internal class Worker(
         retain: Boolean,
         properties: MessageProperties,
     ) {
-        runtime.publish(Publish(topic, payload, qos, retain, properties))
+        runtime.perform(this, Publish(topic, payload, qos, retain, properties))
     }
 
     override suspend fun send(action: Action) {
@@ -195,11 +199,11 @@ internal class Worker(
         params: Map<String, Any?>,
         policy: FailurePolicy?,
     ) {
-        runtime.supervisor.spawn(this, appId, consumer, params, policy)
+        runtime.perform(this, SpawnWorker(appId, consumer.name, params, consumer), policy)
     }
 
     override suspend fun killWorker(appId: Int) {
-        runtime.supervisor.kill(this, appId)
+        runtime.perform(this, KillWorker(appId))
     }
 
     override fun toString(): String = "Worker($name)"
