@@ -9,6 +9,8 @@ import dev.mqttflow.errors.ConnectionException
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
 import dev.mqttflow.protocol.Action
+import dev.mqttflow.protocol.ChannelSend
+import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
@@ -178,6 +180,10 @@ internal class Runtime(
             )
 
             is KillWorker -> supervisor.kill(worker, action.appId)
+
+            is ChannelSend -> layer.send(action.channel, action.message)
+
+            is GroupSend -> layer.groupSend(action.group, action.message)
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.mqttflow.testing
 
 import dev.mqttflow.config.MqttFlowConfig
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
@@ -82,6 +84,22 @@ public class ConsumerTestScope internal constructor(
      * Throws an [AssertionError] listing the actions so far and any handler failures if there is none.
      */
     public fun nextAction(): Action = session.nextAction()
+
+    /** The channel layer the consumer uses: join groups, send from "outside", inspect. */
+    public val layer: ChannelLayer get() = session.layer
+
+    /** The consumer's own layer channel (after [connect]). */
+    public val channelName: String get() = session.channelName
+
+    /** Sends a layer [message] to the consumer's channel and runs the handler it reaches. */
+    public suspend fun send(message: LayerMessage) {
+        session.sendToConsumer(message)
+    }
+
+    /** Sends a `@Serializable` [value] (its `@SerialName` is the type) to the consumer's channel. */
+    public suspend inline fun <reified T> sendTyped(value: T) {
+        send(LayerMessage.of(value))
+    }
 
     /**
      * Takes the next action and checks it is a publish to [topic] (with [payload] as UTF-8 text,

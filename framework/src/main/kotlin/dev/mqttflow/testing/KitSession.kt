@@ -7,6 +7,9 @@ import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.internal.Runtime
 import dev.mqttflow.internal.RuntimeObserver
 import dev.mqttflow.internal.Worker
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.InMemoryChannelLayer
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
@@ -45,9 +48,25 @@ internal class KitSession(
         config = config,
         dispatcher = StandardTestDispatcher(scheduler, "mqttflow-test"),
         clock = clock,
+        layer = InMemoryChannelLayer(clock = clock),
         failurePolicy = failurePolicy,
         observer = this,
     )
+
+    /** The channel layer the consumer's runtime uses (in memory, on the virtual clock). */
+    val layer: ChannelLayer get() = runtime.layer
+
+    /** The channel of the consumer under test (its master worker). */
+    val channelName: String
+        get() = runtime.workers().firstOrNull { it.appId == 0 }?.channelName
+            ?: throw AssertionError("the consumer is not running: call connect() first")
+
+    /** Sends [message] to the consumer's own channel, as another worker or process would, and runs what it causes. */
+    suspend fun sendToConsumer(message: LayerMessage) {
+        requireStarted("send()")
+        layer.send(channelName, message)
+        scheduler.runCurrent()
+    }
     private val log = ArrayList<SentAction>()
     private val failureLog = ArrayList<HandlerFailure>()
     private var cursor = 0
