@@ -4,6 +4,7 @@ import dev.mqttflow.MqttFlowDsl
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.protocol.Message
+import org.jetbrains.exposed.v1.core.Table
 
 /** A handler with no message: `onConnect` and `onDisconnect` bodies. */
 public typealias LifecycleHandler = suspend ConsumerContext.() -> Unit
@@ -36,6 +37,15 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     private var disconnect: LifecycleHandler? = null
     private var fallback: MessageHandler? = null
     private val routes = mutableListOf<Pair<TopicPattern, MessageHandler>>()
+    private val tables = mutableListOf<Table>()
+
+    /**
+     * Declares the Exposed tables this consumer uses; they are created at startup if missing.
+     * Handlers reach them with `transaction { … }` from `dev.mqttflow.database`.
+     */
+    public fun tables(vararg tables: Table) {
+        this.tables += tables
+    }
 
     /** Runs when the worker starts: subscribe here. */
     public fun onConnect(handler: LifecycleHandler) {
@@ -64,7 +74,8 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         disconnect = handler
     }
 
-    internal fun build(): Consumer = DslConsumer(name, connect, disconnect, routes.toList(), fallback)
+    internal fun build(): Consumer =
+        DslConsumer(name, connect, disconnect, routes.toList(), fallback, tables.distinct())
 }
 
 /** Guards a common slip: publishing while describing, outside any handler. */

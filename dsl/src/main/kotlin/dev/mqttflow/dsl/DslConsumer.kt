@@ -2,7 +2,9 @@ package dev.mqttflow.dsl
 
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.database.DeclaresTables
 import dev.mqttflow.protocol.Message
+import org.jetbrains.exposed.v1.core.Table
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
 
@@ -13,7 +15,9 @@ internal class DslConsumer(
     private val disconnect: LifecycleHandler?,
     private val routes: List<Pair<TopicPattern, MessageHandler>>,
     private val fallback: MessageHandler?,
-) : Consumer {
+    override val tables: List<Table> = emptyList(),
+) : Consumer,
+    DeclaresTables {
     private val log = LoggerFactory.getLogger("mqttflow.dsl")
     private val unhandled = ConcurrentHashMap.newKeySet<String>()
 

@@ -27,6 +27,8 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 
 /**
@@ -43,10 +45,12 @@ internal class Runtime(
     dispatcher: CoroutineDispatcher,
     val clock: Clock,
     private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
+    /** Extra context every worker inherits, such as the database. */
+    context: CoroutineContext = EmptyCoroutineContext,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val job = SupervisorJob()
-    val scope = CoroutineScope(dispatcher + job + CoroutineName("mqttflow"))
+    val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
     val subscriptions = SubscriptionTable<Worker>(connection)
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
     private val stopping = ConcurrentHashMap.newKeySet<Worker>()
