@@ -30,7 +30,7 @@ class MqttConsumerTest :
                 mqttConsumer("bad") { onMessage("a/{x") { } }
             }.message shouldContain "a/{x"
         }
-    
+
         test("tables declared in the builder are what the runtime will create, each once") {
             val a = object : Table("a") {}
             val b = object : Table("b") {}
