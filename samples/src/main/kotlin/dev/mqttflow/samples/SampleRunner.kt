@@ -35,7 +35,11 @@ fun runSample(env: Map<String, String> = System.getenv(), consumers: () -> List<
         )
         if (broker != null) println("mqttflow sample: embedded broker on 127.0.0.1:${broker.port}")
         MqttFlowDatabase.fromEnvironment(env).use { db ->
-            println("mqttflow sample: database ${db.displayUrl}; running ${chosen.joinToString { it.name }} (Ctrl-C stops)")
+            println(
+                "mqttflow sample: database ${db.displayUrl}; running ${chosen.joinToString {
+                    it.name
+                }} (Ctrl-C stops)",
+            )
             runUntilInterrupted(MqttFlow(config, database = db), chosen)
         }
         broker?.close()

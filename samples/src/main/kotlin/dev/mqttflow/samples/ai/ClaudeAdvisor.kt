@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory
  */
 class ClaudeAdvisor(
     private val client: AnthropicClientAsync,
-    private val model: String = DEFAULT_MODEL,
+    val model: String = DEFAULT_MODEL,
     private val allowedPrefixes: List<String> = listOf("home/"),
     private val maxTokens: Long = DEFAULT_MAX_TOKENS,
 ) : Advisor {

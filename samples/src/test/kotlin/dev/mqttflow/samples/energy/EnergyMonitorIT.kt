@@ -32,7 +32,8 @@ class EnergyMonitorIT :
                     raw.subscribe("home/alerts/#")
                     raw.publish("home/energy/oven", "banana")
                     raw.publish("home/energy/oven", "3500")
-                    raw.next() shouldBe ("home/alerts/energy" to """{"device":"oven","watts":3500.0,"threshold":3000.0}""")
+                    raw.next() shouldBe
+                        ("home/alerts/energy" to """{"device":"oven","watts":3500.0,"threshold":3000.0}""")
                     raw.publish("home/energy/fridge", "120.5")
                     raw.publish("home/energy/kettle", "3000.1")
                     raw.next() shouldBe
