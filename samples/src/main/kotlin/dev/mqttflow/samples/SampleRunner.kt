@@ -24,9 +24,18 @@ import kotlin.system.exitProcess
 fun runSample(env: Map<String, String> = System.getenv(), consumers: () -> List<Consumer>) {
     try {
         val chosen = consumers()
-        val host = env["MQTT_HOSTNAME"]?.takeIf { it.isNotBlank() }
-        val wantedPort = env["MQTT_PORT"]?.toIntOrNull()
-        val broker = if (host == null) EmbeddedBroker.start(embeddedPort(wantedPort ?: DEFAULT_PORT)) else null
+        MqttFlowDatabase.fromEnvironment(env).use { db -> runWithBroker(env, db, chosen) }
+    } catch (e: MqttFlowException) {
+        System.err.println("error: ${e.message}")
+        exitProcess(2)
+    }
+}
+
+private fun runWithBroker(env: Map<String, String>, db: MqttFlowDatabase, consumers: List<Consumer>) {
+    val host = env["MQTT_HOSTNAME"]?.takeIf { it.isNotBlank() }
+    val wantedPort = env["MQTT_PORT"]?.toIntOrNull()
+    val broker = if (host == null) EmbeddedBroker.start(embeddedPort(wantedPort ?: DEFAULT_PORT)) else null
+    try {
         val config = MqttFlowConfig(
             host = host ?: "127.0.0.1",
             port = broker?.port ?: wantedPort,
@@ -34,18 +43,14 @@ fun runSample(env: Map<String, String> = System.getenv(), consumers: () -> List<
             password = env["MQTT_PASSWORD"],
         )
         if (broker != null) println("mqttflow sample: embedded broker on 127.0.0.1:${broker.port}")
-        MqttFlowDatabase.fromEnvironment(env).use { db ->
-            println(
-                "mqttflow sample: database ${db.displayUrl}; running ${chosen.joinToString {
-                    it.name
-                }} (Ctrl-C stops)",
-            )
-            runUntilInterrupted(MqttFlow(config, database = db), chosen)
-        }
+        println(
+            "mqttflow sample: database ${db.displayUrl}; running ${consumers.joinToString {
+                it.name
+            }} (Ctrl-C stops)",
+        )
+        runUntilInterrupted(MqttFlow(config, database = db), consumers)
+    } finally {
         broker?.close()
-    } catch (e: MqttFlowException) {
-        System.err.println("error: ${e.message}")
-        exitProcess(2)
     }
 }
 

@@ -26,10 +26,24 @@ object MotionEvents : Table("motion_events") {
     override val primaryKey = PrimaryKey(id)
 }
 
-data class MotionLightsSettings(val quietPeriod: Duration = 5.minutes, val qos: Int = 1)
+data class MotionLightsSettings(val quietPeriod: Duration = 5.minutes, val qos: Int = 1) {
+    init {
+        require(quietPeriod.isPositive()) { "the quiet period must be positive, not $quietPeriod" }
+    }
 
-/** The sample with its defaults: lights go off after five quiet minutes. */
-fun motionLights(): Consumer = motionLights(MotionLightsSettings())
+    companion object {
+        /** The quiet period from `LIGHTS_QUIET_PERIOD` (`30s`, `5m`, `1h 30m`), if set. */
+        fun fromEnvironment(env: Map<String, String> = System.getenv()): MotionLightsSettings {
+            val raw = env["LIGHTS_QUIET_PERIOD"] ?: return MotionLightsSettings()
+            val period = Duration.parseOrNull(raw.trim())
+            requireNotNull(period) { "LIGHTS_QUIET_PERIOD must be a duration like 30s or 5m, not '$raw'" }
+            return MotionLightsSettings(quietPeriod = period)
+        }
+    }
+}
+
+/** The sample with its quiet period from `LIGHTS_QUIET_PERIOD`, else five minutes. */
+fun motionLights(): Consumer = motionLights(MotionLightsSettings.fromEnvironment())
 
 fun motionLights(settings: MotionLightsSettings): Consumer {
     val log = LoggerFactory.getLogger("mqttflow.samples.lights")

@@ -1,15 +1,18 @@
 package dev.mqttflow.samples.lights
 
+import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.test.advanceTimeBy
 import kotlinx.coroutines.test.currentTime
 import kotlinx.coroutines.test.runCurrent
 import kotlinx.coroutines.test.runTest
 import kotlin.time.Duration.Companion.minutes
+import kotlin.time.Duration.Companion.seconds
 
 @OptIn(ExperimentalCoroutinesApi::class)
 class MotionLightsTest :
@@ -54,5 +57,13 @@ class MotionLightsTest :
                 runCurrent()
                 fired shouldContainExactly listOf("hall", "kitchen")
             }
+        }
+
+        test("the quiet period is five minutes unless LIGHTS_QUIET_PERIOD says otherwise") {
+            MotionLightsSettings.fromEnvironment(emptyMap()).quietPeriod shouldBe 5.minutes
+            MotionLightsSettings.fromEnvironment(mapOf("LIGHTS_QUIET_PERIOD" to "30s")).quietPeriod shouldBe 30.seconds
+            shouldThrow<IllegalArgumentException> {
+                MotionLightsSettings.fromEnvironment(mapOf("LIGHTS_QUIET_PERIOD" to "soon"))
+            }.message shouldContain "not 'soon'"
         }
     })
