@@ -3,6 +3,8 @@ package dev.mqttflow
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.database.declaredTables
 import dev.mqttflow.internal.Runtime
 import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
@@ -22,6 +24,7 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 import kotlin.coroutines.AbstractCoroutineContextElement
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 
 /**
@@ -37,6 +40,10 @@ import kotlin.time.Clock
  * [failurePolicy] is what a worker does after a handler threw (workers spawned with their own
  * policy excepted); [layer] is the channel layer the workers share (in memory by default; pass a
  * [dev.mqttflow.layer.RedisChannelLayer] to talk across processes). The layer is not closed by [run].
+ *
+ * [database] is what handlers reach with `transaction { … }`; the tables consumers declare are
+ * created there at startup if missing. Left null, a database is opened only when a consumer
+ * declares tables: the one `MQTTFLOW_DB_URL` names, else the SQLite file `mqttflow.db`.
  */
 public class MqttFlow @JvmOverloads constructor(
     private val config: MqttFlowConfig = MqttFlowConfig(),
@@ -44,6 +51,7 @@ public class MqttFlow @JvmOverloads constructor(
     private val clock: Clock = Clock.System,
     private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
     private val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
+    private val database: MqttFlowDatabase? = null,
     private val connectionFactory: (MqttFlowConfig) -> BrokerConnection = ::HiveMqConnection,
 ) {
     /** Connects, starts one worker per consumer, and suspends until cancelled. */
@@ -62,13 +70,28 @@ public class MqttFlow @JvmOverloads constructor(
 
     private suspend fun run(consumers: List<Consumer>, started: CompletableDeferred<Unit>?) {
         require(consumers.isNotEmpty()) { "give MqttFlow.run at least one consumer" }
-        val runtime = Runtime(connectionFactory(config), config, dispatcher, clock, layer, failurePolicy)
+        val tables = declaredTables(consumers)
+        val db = database ?: if (tables.isEmpty()) null else MqttFlowDatabase.fromEnvironment()
         try {
-            runtime.start(consumers)
-            started?.complete(Unit)
-            throw runtime.fatal.await()
+            db?.createMissingTables(tables)
+            val runtime = Runtime(
+                connectionFactory(config),
+                config,
+                dispatcher,
+                clock,
+                layer,
+                failurePolicy,
+                context = db ?: EmptyCoroutineContext,
+            )
+            try {
+                runtime.start(consumers)
+                started?.complete(Unit)
+                throw runtime.fatal.await()
+            } finally {
+                withContext(NonCancellable) { runtime.stop() }
+            }
         } finally {
-            withContext(NonCancellable) { runtime.stop() }
+            if (database == null) db?.close()
         }
     }
 

@@ -30,6 +30,8 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 
 /**
@@ -49,10 +51,12 @@ internal class Runtime(
     val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
     failurePolicy: FailurePolicy = FailurePolicy.Continue,
     val observer: RuntimeObserver = RuntimeObserver.None,
+    /** Extra context every worker inherits, such as the database. */
+    context: CoroutineContext = EmptyCoroutineContext,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val job = SupervisorJob()
-    val scope = CoroutineScope(dispatcher + job + CoroutineName("mqttflow"))
+    val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
     val subscriptions = SubscriptionTable<Worker>(connection)
     private val defaultPolicy = failurePolicy
     val supervisor = Supervisor(this, failurePolicy)
