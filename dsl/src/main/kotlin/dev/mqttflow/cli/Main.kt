@@ -67,7 +67,8 @@ internal class Cli(private val context: CliContext) {
         } catch (e: CliktError) {
             fail(e.message ?: e.javaClass.simpleName, ExitCode.USAGE)
         } catch (e: ConfigException) {
-            fail(e.message ?: e.reason, ExitCode.USAGE)
+            val option = Settings.all.firstOrNull { it.key == e.option }?.longName ?: e.option
+            fail("$option: ${e.reason}", ExitCode.USAGE)
         } catch (e: RunException) {
             failure(e, maxOf(run.verbosity, quickStart.verbosity))
         } catch (e: MqttFlowException) {

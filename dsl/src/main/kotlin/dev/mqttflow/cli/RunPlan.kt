@@ -111,7 +111,7 @@ internal data class RunPlan(
             )
         }
 
-        /** Directories and jars; `dir/*` stands for every jar in `dir`, as with `java -cp`. */
+        /** Directories and jars; an entry ending in a star (dir + "/" + "*") means every jar in dir, as with java -cp. */
         private fun classpath(s: ResolvedSettings): List<Path> {
             val resolved = s[Settings.classpath] ?: return emptyList()
             return resolved.value.split(File.pathSeparatorChar).filter { it.isNotBlank() }.flatMap { entry ->

@@ -35,7 +35,8 @@ internal class Setting<T : Any>(
     fun show(value: Any?): String = when {
         value == null -> "(" + (defaultText ?: "not set") + ")"
         secret -> "****"
-        value is Duration -> value.toString()
+        value is Transport -> value.name.lowercase()
+        value is MqttVersion -> value.label
         else -> value.toString()
     }
 }
