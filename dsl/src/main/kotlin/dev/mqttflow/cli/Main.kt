@@ -15,6 +15,7 @@ import kotlin.system.exitProcess
 
 /** The `mqttflow` command line. Exit codes: 0 clean stop, 1 runtime failure, 2 usage error. */
 public fun main(args: Array<String>) {
+    OsSignals.installEarly()
     Logging.bootstrap()
     val context = CliContext(
         env = System.getenv(),

@@ -26,16 +26,36 @@ internal fun interface StopSignals {
     fun install(onSignal: () -> Unit)
 }
 
-/** SIGTERM and SIGINT, handled without starting the JVM's shutdown, so the CLI decides the exit code. */
+/**
+ * SIGTERM and SIGINT, handled without starting the JVM's shutdown, so the CLI decides the exit
+ * code. [installEarly] catches them from the first moment of `main`; a signal that arrives
+ * before the run has begun is kept and stops the run as soon as it begins.
+ */
 internal object OsSignals : StopSignals {
-    override fun install(onSignal: () -> Unit) {
+    @Volatile
+    private var handler: (() -> Unit)? = null
+    private val pending = AtomicInteger()
+
+    fun installEarly() {
         for (name in listOf("TERM", "INT")) {
             try {
-                sun.misc.Signal.handle(sun.misc.Signal(name)) { onSignal() }
+                sun.misc.Signal.handle(sun.misc.Signal(name)) { deliver() }
             } catch (_: IllegalArgumentException) {
                 // this platform does not know the signal: nothing to handle
             }
         }
+    }
+
+    @Synchronized
+    private fun deliver() {
+        val current = handler
+        if (current == null) pending.incrementAndGet() else current()
+    }
+
+    @Synchronized
+    override fun install(onSignal: () -> Unit) {
+        handler = onSignal
+        repeat(pending.getAndSet(0)) { onSignal() }
     }
 }
 
