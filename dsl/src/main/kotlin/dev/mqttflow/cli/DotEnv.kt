@@ -6,7 +6,8 @@ import java.nio.file.Files
 import java.nio.file.Path
 
 /** A `.env` line that cannot be read: [where] is `file:line`. The message never repeats the line. */
-internal class DotEnvException(val where: String, reason: String) : Exception("$where: $reason")
+internal class DotEnvException(val where: String, reason: String, cause: Throwable? = null) :
+    Exception("$where: $reason", cause)
 
 /** One value of a `.env` file, with the line it came from. */
 internal data class DotEnvEntry(val value: String, val line: Int)
@@ -32,9 +33,13 @@ internal class DotEnv private constructor(val file: Path, val entries: Map<Strin
             val text = try {
                 Files.readString(file)
             } catch (e: CharacterCodingException) {
-                throw DotEnvException(file.toString(), "cannot read it: not UTF-8 text (${e.javaClass.simpleName})")
+                throw DotEnvException(file.toString(), "cannot read it: not UTF-8 text (${e.javaClass.simpleName})", e)
             } catch (e: IOException) {
-                throw DotEnvException(file.toString(), "cannot read it: ${e.javaClass.simpleName} ${e.message ?: ""}")
+                throw DotEnvException(
+                    file.toString(),
+                    "cannot read it: ${e.javaClass.simpleName} ${e.message ?: ""}",
+                    e,
+                )
             }
             return DotEnv(file, parse(text, file.toString()))
         }
@@ -68,22 +73,22 @@ internal class DotEnv private constructor(val file: Path, val entries: Map<Strin
 
         /** The text between the opening [quote] and its closing one; only a comment may follow. */
         private fun quoted(text: String, quote: Char, where: String): String {
-            var i = 1
-            while (i < text.length) {
-                val c = text[i]
-                if (c == '\\' && quote == '"') {
-                    i += 2
-                    continue
-                }
-                if (c == quote) break
-                i++
-            }
-            if (i >= text.length) throw DotEnvException(where, "the value's $quote quote is not closed on this line")
-            val rest = text.substring(i + 1).trim()
+            val end = closingQuote(text, quote)
+            if (end < 0) throw DotEnvException(where, "the value's $quote quote is not closed on this line")
+            val rest = text.substring(end + 1).trim()
             if (rest.isNotEmpty() && !rest.startsWith("#")) {
                 throw DotEnvException(where, "unexpected text after the closing $quote quote")
             }
-            return text.substring(1, i)
+            return text.substring(1, end)
+        }
+
+        /** Index of the quote closing the one at 0, skipping backslash escapes in double quotes; -1 if none. */
+        private fun closingQuote(text: String, quote: Char): Int {
+            var i = 1
+            while (i < text.length && text[i] != quote) {
+                i += if (text[i] == '\\' && quote == '"') 2 else 1
+            }
+            return if (i < text.length) i else -1
         }
 
         private fun unescape(text: String, where: String): String {

@@ -54,19 +54,8 @@ internal class Cli(private val context: CliContext) {
         return try {
             root.parse(args)
             ExitCode.OK
-        } catch (e: PrintHelpMessage) {
-            val help = root.getFormattedHelp(e) ?: ""
-            if (e.error) context.err.println(help) else context.out.println(help)
-            if (e.error) ExitCode.USAGE else ExitCode.OK
-        } catch (e: PrintMessage) {
-            context.out.println(root.getFormattedHelp(e) ?: "")
-            e.statusCode
-        } catch (e: ProgramResult) {
-            e.statusCode
-        } catch (e: UsageError) {
-            fail(oneLine(e), ExitCode.USAGE)
         } catch (e: CliktError) {
-            fail(e.message ?: e.javaClass.simpleName, ExitCode.USAGE)
+            clikt(root, e)
         } catch (e: ConfigException) {
             val option = Settings.all.firstOrNull { it.key == e.option }?.longName ?: e.option
             fail("$option: ${e.reason}", ExitCode.USAGE)
@@ -74,11 +63,29 @@ internal class Cli(private val context: CliContext) {
             failure(e, maxOf(run.verbosity, quickStart.verbosity))
         } catch (e: MqttFlowException) {
             failure(e, maxOf(run.verbosity, quickStart.verbosity))
-        } catch (
-            @Suppress("TooGenericExceptionCaught") e: RuntimeException,
-        ) {
+        } catch (e: Exception) {
             failure(e, maxOf(run.verbosity, quickStart.verbosity), unexpected = true)
         }
+    }
+
+    /** Help, version, and Clikt's usage errors. */
+    private fun clikt(root: MqttflowCommand, e: CliktError): Int = when (e) {
+        is PrintHelpMessage -> {
+            val help = root.getFormattedHelp(e) ?: ""
+            if (e.error) context.err.println(help) else context.out.println(help)
+            if (e.error) ExitCode.USAGE else ExitCode.OK
+        }
+
+        is PrintMessage -> {
+            context.out.println(root.getFormattedHelp(e) ?: "")
+            e.statusCode
+        }
+
+        is ProgramResult -> e.statusCode
+
+        is UsageError -> fail(oneLine(e), ExitCode.USAGE)
+
+        else -> fail(e.message ?: e.javaClass.simpleName, ExitCode.USAGE)
     }
 
     private fun failure(e: Exception, verbosity: Int, unexpected: Boolean = false): Int {

@@ -8,7 +8,7 @@ import com.github.ajalt.clikt.parameters.options.versionOption
 /** `mqttflow`: the root command; it only holds `--version` and the subcommands. */
 internal class MqttflowCommand(vararg commands: CliktCommand) : CliktCommand(name = "mqttflow") {
     init {
-        subcommands(*commands)
+        subcommands(commands.toList())
         versionOption(Version.current, names = setOf("--version")) { "mqttflow $it" }
     }
 

@@ -55,7 +55,12 @@ internal class QuickStartCommand(private val context: CliContext) : CliktCommand
                 if (noDemo) {
                     out.println("send motion with: $tryIt")
                 } else {
-                    add(QuickStart.demo(say, off, { lightsReady.await(); monitorReady.await() }, tryIt))
+                    add(
+                        QuickStart.demo(say, off, {
+                            lightsReady.await()
+                            monitorReady.await()
+                        }, tryIt),
+                    )
                 }
             }
             val config = MqttFlowConfig(host = "127.0.0.1", port = broker.port, shutdownTimeout = 5.seconds)

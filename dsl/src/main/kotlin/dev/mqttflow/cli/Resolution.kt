@@ -55,6 +55,8 @@ internal class Layers(
         return setting.default?.let { Resolved(it, Source.Default) }
     }
 
+    // A usage error is one line: the reason is all of BadValue there is to show.
+    @Suppress("SwallowedException")
     private fun <T : Any> parse(setting: Setting<T>, text: String, source: Source): T = try {
         setting.parse(text)
     } catch (e: BadValue) {

@@ -24,6 +24,7 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
     private val log = LoggerFactory.getLogger("mqttflow.cli")
 
     /** One Clikt option per setting; values are parsed by the setting, so all sources read alike. */
+    @Suppress("SpreadOperator") // Clikt takes option names as varargs; this runs once per setting
     private val options: Map<Setting<*>, OptionDelegate<*>> = Settings.all.associateWith { setting ->
         val help = "${setting.help} [env ${setting.env}" + (setting.defaultText?.let { "; default $it" } ?: "") + "]"
         val option = if (setting.isFlag) {
@@ -99,6 +100,8 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         }
     }
 
+    // Usage errors are one line: the message of the .env or target problem is all there is to show.
+    @Suppress("SwallowedException")
     private fun resolve(): Pair<ResolvedSettings, String> {
         val explicit = envFile
         val file = explicit?.let { context.workDir.resolve(it) } ?: context.workDir.resolve(".env")
@@ -119,6 +122,7 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         return URLClassLoader("mqttflow-targets", classpath.map { it.toUri().toURL() }.toTypedArray(), parent)
     }
 
+    @Suppress("SwallowedException")
     private fun loadTargets(classLoader: ClassLoader): List<Consumer> = try {
         Targets.standard(classLoader).load(targets)
     } catch (e: TargetException) {

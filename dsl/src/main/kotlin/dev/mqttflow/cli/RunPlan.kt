@@ -100,7 +100,11 @@ internal data class RunPlan(
             if (topic == null) {
                 val orphan = listOf(Settings.willPayload, Settings.willQos, Settings.willRetain)
                     .firstNotNullOfOrNull { setting -> s.sourceOf(setting)?.takeIf { it != Source.Default } }
-                if (orphan != null) throw UsageError("${orphan.input} needs a will topic (--will-topic or MQTT_WILL_TOPIC)")
+                if (orphan !=
+                    null
+                ) {
+                    throw UsageError("${orphan.input} needs a will topic (--will-topic or MQTT_WILL_TOPIC)")
+                }
                 return null
             }
             return WillConfig(
@@ -111,7 +115,7 @@ internal data class RunPlan(
             )
         }
 
-        /** Directories and jars; an entry ending in a star (dir + "/" + "*") means every jar in dir, as with java -cp. */
+        /** Directories and jars; an entry `dir/` + `*` means every jar in `dir`, as with `java -cp`. */
         private fun classpath(s: ResolvedSettings): List<Path> {
             val resolved = s[Settings.classpath] ?: return emptyList()
             return resolved.value.split(File.pathSeparatorChar).filter { it.isNotBlank() }.flatMap { entry ->

@@ -136,7 +136,9 @@ internal class Runner(
         fun startEmbeddedBroker(port: Int, fallBackToFree: Boolean): EmbeddedBroker {
             val chosen = when {
                 isFree(port) -> port
+
                 fallBackToFree -> EmbeddedBroker.freePort()
+
                 else -> throw RunException(
                     "--embedded-broker: port $port on 127.0.0.1 is already in use; choose another with -p",
                 )

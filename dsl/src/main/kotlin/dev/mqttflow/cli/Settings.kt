@@ -9,7 +9,7 @@ import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
 /** A value that does not parse; [reason] says what was expected (never repeats the value). */
-internal class BadValue(val reason: String) : Exception(reason)
+internal class BadValue(val reason: String, cause: Throwable? = null) : Exception(reason, cause)
 
 /**
  * One configurable thing of `mqttflow run`: its command-line names, its environment variable
@@ -47,27 +47,51 @@ internal object Settings {
     private const val MAX_PORT = 65535
     private const val MAX_SESSION_EXPIRY = 4_294_967_295L
 
-    val host = Setting("host", listOf("-H", "--host"), "MQTT_HOSTNAME", "HOST", "broker host name or address", "localhost") {
-        it.ifBlank { throw BadValue("a host name must not be empty") }
-    }
+    val host =
+        Setting("host", listOf("-H", "--host"), "MQTT_HOSTNAME", "HOST", "broker host name or address", "localhost") {
+            it.ifBlank { throw BadValue("a host name must not be empty") }
+        }
     val port = Setting(
-        "port", listOf("-p", "--port"), "MQTT_PORT", "PORT", "broker port", defaultText = "1883, or 8883 with TLS",
+        "port",
+        listOf("-p", "--port"),
+        "MQTT_PORT",
+        "PORT",
+        "broker port",
+        defaultText = "1883, or 8883 with TLS",
     ) { int(it, 1..MAX_PORT, "a port number (1..$MAX_PORT)") }
     val username = Setting("username", listOf("-U", "--username"), "MQTT_USERNAME", "NAME", "user name") { it }
     val password = Setting(
-        "password", listOf("-P", "--password"), "MQTT_PASSWORD", "PASSWORD",
-        "password (never shown; prefer the environment or .env over the command line)", secret = true,
+        "password",
+        listOf("-P", "--password"),
+        "MQTT_PASSWORD",
+        "PASSWORD",
+        "password (never shown; prefer the environment or .env over the command line)",
+        secret = true,
     ) { it }
     val cleanSession = Setting(
-        "cleansession", listOf("-c", "--cleansession"), "MQTT_CLEAN", "BOOL",
-        "start a clean session; false resumes a persistent one (set --session-expiry too)", true, parse = ::bool,
+        "cleansession",
+        listOf("-c", "--cleansession"),
+        "MQTT_CLEAN",
+        "BOOL",
+        "start a clean session; false resumes a persistent one (set --session-expiry too)",
+        true,
+        parse = ::bool,
     )
     val verbosity = Setting(
-        "verbosity", listOf("-v", "--verbosity"), "VERBOSITY", "0|1|2",
-        "0: info, 1: debug for mqttflow, 2: also the MQTT client's own log", 0,
+        "verbosity",
+        listOf("-v", "--verbosity"),
+        "VERBOSITY",
+        "0|1|2",
+        "0: info, 1: debug for mqttflow, 2: also the MQTT client's own log",
+        0,
     ) { int(it, 0..2, "0, 1 or 2") }
     val clientId = Setting(
-        "id", listOf("-i", "--id"), "MQTT_CLIENT_ID", "ID", "MQTT client id", defaultText = "generated",
+        "id",
+        listOf("-i", "--id"),
+        "MQTT_CLIENT_ID",
+        "ID",
+        "MQTT client id",
+        defaultText = "generated",
     ) { it.ifEmpty { throw BadValue("a client id must not be empty") } }
     val cert = Setting("cert", listOf("-C", "--cert"), "TLS_CERT", "FILE", "client certificate (PEM), with --key") {
         path(it)
@@ -79,13 +103,23 @@ internal object Settings {
         path(it)
     }
     val useSsl = Setting(
-        "use-ssl", listOf("--use-ssl"), "MQTT_USE_SSL", "BOOL",
-        "use TLS; without --cacert the JVM's trust store verifies the broker", false, isFlag = true,
+        "use-ssl",
+        listOf("--use-ssl"),
+        "MQTT_USE_SSL",
+        "BOOL",
+        "use TLS; without --cacert the JVM's trust store verifies the broker",
+        false,
+        isFlag = true,
         parse = ::bool,
     )
     val transport = Setting(
-        "transport", listOf("-T", "--transport"), "MQTT_TRANSPORT", "tcp|websockets", "how to reach the broker",
-        Transport.TCP, "tcp",
+        "transport",
+        listOf("-T", "--transport"),
+        "MQTT_TRANSPORT",
+        "tcp|websockets",
+        "how to reach the broker",
+        Transport.TCP,
+        "tcp",
     ) {
         when (it.lowercase()) {
             "tcp" -> Transport.TCP
@@ -94,11 +128,20 @@ internal object Settings {
         }
     }
     val retries = Setting(
-        "retries", listOf("-r", "--retries"), "MQTT_RETRIES", "N",
-        "connection attempts before giving up, the first included; 0 = forever", MqttFlowConfig.DEFAULT_RETRIES,
+        "retries",
+        listOf("-r", "--retries"),
+        "MQTT_RETRIES",
+        "N",
+        "connection attempts before giving up, the first included; 0 = forever",
+        MqttFlowConfig.DEFAULT_RETRIES,
     ) { int(it, 0..Int.MAX_VALUE, "a number of attempts (0 = forever)") }
     val protocol = Setting(
-        "protocol", listOf("--protocol"), "MQTT_PROTOCOL", "5|3.1.1", "MQTT protocol version", MqttVersion.MQTT_5,
+        "protocol",
+        listOf("--protocol"),
+        "MQTT_PROTOCOL",
+        "5|3.1.1",
+        "MQTT protocol version",
+        MqttVersion.MQTT_5,
         "5",
     ) {
         when (it) {
@@ -108,45 +151,87 @@ internal object Settings {
         }
     }
     val keepAlive = Setting(
-        "keepalive", listOf("--keepalive"), "MQTT_KEEPALIVE", "SECONDS", "keep-alive interval",
-        MqttFlowConfig.DEFAULT_KEEP_ALIVE, "60",
+        "keepalive",
+        listOf("--keepalive"),
+        "MQTT_KEEPALIVE",
+        "SECONDS",
+        "keep-alive interval",
+        MqttFlowConfig.DEFAULT_KEEP_ALIVE,
+        "60",
     ) { duration(it, max = 65535.seconds) }
     val sessionExpiry = Setting(
-        "session-expiry", listOf("--session-expiry"), "MQTT_SESSION_EXPIRY", "SECONDS",
-        "how long the broker keeps our session after a disconnect (MQTT 5)", Duration.ZERO, "0",
+        "session-expiry",
+        listOf("--session-expiry"),
+        "MQTT_SESSION_EXPIRY",
+        "SECONDS",
+        "how long the broker keeps our session after a disconnect (MQTT 5)",
+        Duration.ZERO,
+        "0",
     ) { duration(it, max = MAX_SESSION_EXPIRY.seconds) }
     val wsPath = Setting(
-        "ws-path", listOf("--ws-path"), "MQTT_WS_PATH", "PATH", "websocket path, with -T websockets", "/mqtt",
+        "ws-path",
+        listOf("--ws-path"),
+        "MQTT_WS_PATH",
+        "PATH",
+        "websocket path, with -T websockets",
+        "/mqtt",
     ) { it }
     val willTopic = Setting("will-topic", listOf("--will-topic"), "MQTT_WILL_TOPIC", "TOPIC", "last-will topic") {
         it.ifEmpty { throw BadValue("a will topic must not be empty") }
     }
     val willPayload = Setting(
-        "will-payload", listOf("--will-payload"), "MQTT_WILL_PAYLOAD", "TEXT", "last-will payload", defaultText = "empty",
+        "will-payload",
+        listOf("--will-payload"),
+        "MQTT_WILL_PAYLOAD",
+        "TEXT",
+        "last-will payload",
+        defaultText = "empty",
     ) { it }
     val willQos = Setting("will-qos", listOf("--will-qos"), "MQTT_WILL_QOS", "0|1|2", "last-will QoS", 0) {
         int(it, 0..2, "0, 1 or 2")
     }
     val willRetain = Setting(
-        "will-retain", listOf("--will-retain"), "MQTT_WILL_RETAIN", "BOOL", "retain the last will", false,
+        "will-retain",
+        listOf("--will-retain"),
+        "MQTT_WILL_RETAIN",
+        "BOOL",
+        "retain the last will",
+        false,
         parse = ::bool,
     )
     val shutdownTimeout = Setting(
-        "shutdown-timeout", listOf("--shutdown-timeout"), "MQTT_SHUTDOWN_TIMEOUT", "SECONDS",
-        "on stop, how long in-flight handlers and each onDisconnect may take", MqttFlowConfig.DEFAULT_SHUTDOWN_TIMEOUT,
+        "shutdown-timeout",
+        listOf("--shutdown-timeout"),
+        "MQTT_SHUTDOWN_TIMEOUT",
+        "SECONDS",
+        "on stop, how long in-flight handlers and each onDisconnect may take",
+        MqttFlowConfig.DEFAULT_SHUTDOWN_TIMEOUT,
         "10",
     ) { duration(it, max = Duration.INFINITE) }
     val connectTimeout = Setting(
-        "connect-timeout", listOf("--connect-timeout"), "MQTT_CONNECT_TIMEOUT", "SECONDS",
-        "how long one connection attempt may take", MqttFlowConfig.DEFAULT_CONNECT_TIMEOUT, "10",
+        "connect-timeout",
+        listOf("--connect-timeout"),
+        "MQTT_CONNECT_TIMEOUT",
+        "SECONDS",
+        "how long one connection attempt may take",
+        MqttFlowConfig.DEFAULT_CONNECT_TIMEOUT,
+        "10",
     ) { duration(it, max = Duration.INFINITE) }
     val embeddedBroker = Setting(
-        "embedded-broker", listOf("--embedded-broker"), "MQTTFLOW_EMBEDDED_BROKER", "BOOL",
-        "start an MQTT broker (HiveMQ CE) in this process on --port and connect to it", false, isFlag = true,
+        "embedded-broker",
+        listOf("--embedded-broker"),
+        "MQTTFLOW_EMBEDDED_BROKER",
+        "BOOL",
+        "start an MQTT broker (HiveMQ CE) in this process on --port and connect to it",
+        false,
+        isFlag = true,
         parse = ::bool,
     )
     val classpath = Setting(
-        "classpath", listOf("-cp", "--classpath"), "MQTTFLOW_CLASSPATH", "PATHS",
+        "classpath",
+        listOf("-cp", "--classpath"),
+        "MQTTFLOW_CLASSPATH",
+        "PATHS",
         "where TARGET classes live: directories and jars, separated by '${java.io.File.pathSeparator}'",
     ) { it.ifBlank { throw BadValue("the classpath must not be empty") } }
 
@@ -180,6 +265,6 @@ internal object Settings {
     private fun path(text: String): Path = try {
         Path.of(text.ifBlank { throw BadValue("a file name must not be empty") })
     } catch (e: InvalidPathException) {
-        throw BadValue("not a file name: ${e.reason}")
+        throw BadValue("not a file name: ${e.reason}", e)
     }
 }

@@ -28,7 +28,8 @@ internal class Targets(private val loaders: List<TargetLoader>) {
 
     companion object {
         /** The loaders of this version: scripts (not yet), then classes on [classLoader]. */
-        fun standard(classLoader: ClassLoader): Targets = Targets(listOf(ScriptTargetLoader, ClassTargetLoader(classLoader)))
+        fun standard(classLoader: ClassLoader): Targets =
+            Targets(listOf(ScriptTargetLoader, ClassTargetLoader(classLoader)))
     }
 }
 
@@ -60,7 +61,7 @@ internal class ClassTargetLoader(private val classLoader: ClassLoader) : TargetL
         val className = target.substringBefore('#')
         val member = if ('#' in target) target.substringAfter('#') else null
         if (className.isBlank() || member?.isBlank() == true || member?.contains('#') == true) {
-            throw TargetException(target, "expected CLASS or CLASS#MEMBER, like com.example.LightsKt#lights")
+            target.fail("expected CLASS or CLASS#MEMBER, like com.example.LightsKt#lights")
         }
         val type = loadClass(target, className, member != null)
         val value = if (member == null) instantiate(target, type) else memberValue(target, type, member)
@@ -75,23 +76,23 @@ internal class ClassTargetLoader(private val classLoader: ClassLoader) : TargetL
         } else {
             " (add your classes with --classpath)"
         }
-        throw TargetException(target, "no class $className on the classpath$hint")
+        target.fail("no class $className on the classpath$hint")
     } catch (e: ExceptionInInitializerError) {
-        throw TargetException(target, "initialising $className threw ${describe(e.cause ?: e)}")
+        target.fail("initialising $className threw ${describe(e.cause ?: e)}")
     } catch (e: LinkageError) {
-        throw TargetException(target, "cannot load $className: ${describe(e)}")
+        target.fail("cannot load $className: ${describe(e)}")
     }
 
     private fun instantiate(target: String, type: Class<*>): Any {
         if (!Consumer::class.java.isAssignableFrom(type)) {
             val found = consumerMembers(type)
-            val hint = if (found.isEmpty()) "" else "; it has ${found.joinToString { "#$it" }}, name one as CLASS#MEMBER"
-            throw TargetException(target, "${type.name} is not a ${Consumer::class.java.name}$hint")
+            val hint = if (found.isEmpty()) "" else "; it has ${found.asMembers()}, name one as CLASS#MEMBER"
+            target.fail("${type.name} is not a ${Consumer::class.java.name}$hint")
         }
         kotlinObject(type)?.let { return it }
-        if (Modifier.isAbstract(type.modifiers)) throw TargetException(target, "${type.name} is abstract")
+        if (Modifier.isAbstract(type.modifiers)) target.fail("${type.name} is abstract")
         val constructor = type.constructors.firstOrNull { it.parameterCount == 0 }
-            ?: throw TargetException(target, "${type.name} has no public no-argument constructor")
+            ?: target.fail("${type.name} has no public no-argument constructor")
         return invoke(target, "new ${type.simpleName}()") { constructor.newInstance() }
     }
 
@@ -103,19 +104,19 @@ internal class ClassTargetLoader(private val classLoader: ClassLoader) : TargetL
             companion(type),
         )
         for ((instance, holder) in holders) {
+            val static = instance == null
             val method = holder.methods.firstOrNull {
-                it.parameterCount == 0 && (it.name == getter || it.name == member) && isStatic(it) == (instance == null)
+                it.parameterCount == 0 && (it.name == getter || it.name == member) && isStatic(it) == static
             }
-            if (method != null) return invoke(target, "${holder.simpleName}.${method.name}()") { method.invoke(instance) }
-            val field = holder.fields.firstOrNull { it.name == member && Modifier.isStatic(it.modifiers) == (instance == null) }
+            if (method != null) {
+                return invoke(target, "${holder.simpleName}.${method.name}()") { method.invoke(instance) }
+            }
+            val field = holder.fields.firstOrNull { it.name == member && Modifier.isStatic(it.modifiers) == static }
             if (field != null) return field.get(instance)
         }
         val found = consumerMembers(type)
-        throw TargetException(
-            target,
-            "${type.name} has no public $getter(), $member() or field $member" +
-                if (found.isEmpty()) " and no member returning a Consumer" else "; it has ${found.joinToString { "#$it" }}",
-        )
+        val what = if (found.isEmpty()) " and no member returning a Consumer" else "; it has ${found.asMembers()}"
+        target.fail("${type.name} has no public $getter(), $member() or field $member$what")
     }
 
     private fun consumers(target: String, value: Any?): List<Consumer> {
@@ -123,25 +124,26 @@ internal class ClassTargetLoader(private val classLoader: ClassLoader) : TargetL
             is Consumer -> return listOf(value)
             is Iterable<*> -> value.toList()
             is Array<*> -> value.toList()
-            null -> throw TargetException(target, "it is null, not a Consumer")
-            else -> throw TargetException(target, "it is a ${value.javaClass.name}, not a Consumer")
+            null -> target.fail("it is null, not a Consumer")
+            else -> target.fail("it is a ${value.javaClass.name}, not a Consumer")
         }
-        if (items.isEmpty()) throw TargetException(target, "it is an empty list: no consumer to run")
+        if (items.isEmpty()) target.fail("it is an empty list: no consumer to run")
         val bad = items.firstOrNull { it !is Consumer }
-        if (bad != null) throw TargetException(target, "its list holds a ${bad.javaClass.name}, not a Consumer")
+        if (bad != null) target.fail("its list holds a ${bad.javaClass.name}, not a Consumer")
         return items.filterIsInstance<Consumer>()
     }
 
     private fun <T> invoke(target: String, what: String, block: () -> T): T = try {
         block()
     } catch (e: InvocationTargetException) {
-        throw TargetException(target, "$what threw ${describe(e.cause ?: e)}")
+        target.fail("$what threw ${describe(e.cause ?: e)}")
     } catch (e: ReflectiveOperationException) {
-        throw TargetException(target, "cannot call $what: ${describe(e)}")
+        target.fail("cannot call $what: ${describe(e)}")
     }
 
     private fun kotlinObject(type: Class<*>): Any? =
-        type.fields.firstOrNull { it.name == "INSTANCE" && it.type == type && Modifier.isStatic(it.modifiers) }?.get(null)
+        type.fields.firstOrNull { it.name == "INSTANCE" && it.type == type && Modifier.isStatic(it.modifiers) }
+            ?.get(null)
 
     private fun companion(type: Class<*>): Pair<Any, Class<*>>? =
         type.fields.firstOrNull { it.name == "Companion" && Modifier.isStatic(it.modifiers) }?.get(null)
@@ -150,15 +152,22 @@ internal class ClassTargetLoader(private val classLoader: ClassLoader) : TargetL
     /** Names of no-argument members returning consumers, for "what was found" hints. */
     private fun consumerMembers(type: Class<*>): List<String> = type.methods
         .filter { it.parameterCount == 0 && returnsConsumers(it) && it.declaringClass != Any::class.java }
-        .map { m -> if (m.name.startsWith("get") && m.name.length > 3) m.name.drop(3).replaceFirstChar { it.lowercaseChar() } else m.name }
+        .map { m -> propertyName(m.name) ?: m.name }
         .distinct()
         .sorted()
+
+    /** `getLights` → `lights`; null for a name that is no getter. */
+    private fun propertyName(method: String): String? =
+        method.removePrefix("get").takeIf { it != method && it.isNotEmpty() }?.replaceFirstChar { it.lowercaseChar() }
+
+    private fun List<String>.asMembers(): String = joinToString { "#$it" }
 
     private fun returnsConsumers(method: Method): Boolean = Consumer::class.java.isAssignableFrom(method.returnType) ||
         (List::class.java.isAssignableFrom(method.returnType) && method.genericReturnType.typeName.contains("Consumer"))
 
     private fun isStatic(method: Method) = Modifier.isStatic(method.modifiers)
 
-    private fun describe(e: Throwable): String =
-        e.javaClass.simpleName + (e.message?.let { ": $it" } ?: "")
+    private fun describe(e: Throwable): String = e.javaClass.simpleName + (e.message?.let { ": $it" } ?: "")
+
+    private fun String.fail(reason: String): Nothing = throw TargetException(this, reason)
 }

@@ -34,7 +34,11 @@ class BadInputTest :
         }
 
         test("a bad port in the environment names the variable") {
-            cli("run", ECHO, env = mapOf("MQTT_PORT" to "abc")).shouldFailWith(2, "MQTT_PORT (environment)", "port number")
+            cli(
+                "run",
+                ECHO,
+                env = mapOf("MQTT_PORT" to "abc"),
+            ).shouldFailWith(2, "MQTT_PORT (environment)", "port number")
         }
 
         test("a bad port in .env names the file and line") {
@@ -100,7 +104,10 @@ class BadInputTest :
         }
 
         test("a target whose class is missing") {
-            cli("run", "com.example.Nope#lights").shouldFailWith(2, "com.example.Nope#lights", "no class com.example.Nope")
+            cli(
+                "run",
+                "com.example.Nope#lights",
+            ).shouldFailWith(2, "com.example.Nope#lights", "no class com.example.Nope")
         }
 
         test("a target whose member is missing lists what the class has") {

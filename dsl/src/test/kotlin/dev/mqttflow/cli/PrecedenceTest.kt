@@ -8,8 +8,11 @@ import java.nio.file.Files
 class PrecedenceTest :
     FunSpec({
         /** `--print-config`'s rows: key -> (value, source). */
-        fun printConfig(vararg args: String, env: Map<String, String> = emptyMap(), dotEnv: String? = null):
-            Map<String, Pair<String, String>> {
+        fun printConfig(
+            vararg args: String,
+            env: Map<String, String> = emptyMap(),
+            dotEnv: String? = null,
+        ): Map<String, Pair<String, String>> {
             val dir = Files.createTempDirectory("precedence-")
             if (dotEnv != null) Files.writeString(dir.resolve(".env"), dotEnv.trimIndent() + "\n")
             val result = cli("run", "--print-config", *args, env = env, workDir = dir)
@@ -35,7 +38,10 @@ class PrecedenceTest :
         }
 
         test("the environment beats .env") {
-            printConfig(env = mapOf("MQTT_HOSTNAME" to "from-env"), dotEnv = "MQTT_HOSTNAME=from-dotenv")["host"] shouldBe
+            printConfig(
+                env = mapOf("MQTT_HOSTNAME" to "from-env"),
+                dotEnv = "MQTT_HOSTNAME=from-dotenv",
+            )["host"] shouldBe
                 ("from-env" to "environment (MQTT_HOSTNAME)")
         }
 
@@ -96,7 +102,8 @@ class PrecedenceTest :
         }
 
         test("mqttasgi's short flags work") {
-            val rows = printConfig("-H", "h", "-p", "1", "-U", "u", "-c", "false", "-v", "2", "-i", "id", "-T", "websockets", "-r", "9")
+            val flags = "-H h -p 1 -U u -c false -v 2 -i id -T websockets -r 9".split(" ")
+            val rows = printConfig(*flags.toTypedArray())
             rows.mapValues { it.value.first }.filterKeys {
                 it in setOf("host", "port", "username", "cleansession", "verbosity", "id", "transport", "retries")
             } shouldBe mapOf(

@@ -105,7 +105,7 @@ public class EmbeddedBroker private constructor(
               <persistence><mode>in-memory</mode></persistence>
               <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
             </hivemq>
-        """.trimIndent().replace("WEBSOCKET_LISTENER", ws?.let { webSocketXml(it) } ?: "")
+        """.trimIndent().replace("WEBSOCKET_LISTENER", ws?.let(::webSocketXml).orEmpty())
 
         private fun webSocketXml(port: Int) = """
             <websocket-listener>

@@ -9,12 +9,8 @@ import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 
 /** A plain HiveMQ blocking client for tests: the "other side" that publishes and watches. */
-class RawClient(
-    port: Int,
-    host: String = "127.0.0.1",
-    username: String? = null,
-    password: String? = null,
-) : AutoCloseable {
+class RawClient(port: Int, host: String = "127.0.0.1", username: String? = null, password: String? = null) :
+    AutoCloseable {
     private val client: Mqtt5BlockingClient = MqttClient.builder().useMqttVersion5()
         .identifier("raw-" + UUID.randomUUID().toString().take(8))
         .serverHost(host).serverPort(port).buildBlocking()

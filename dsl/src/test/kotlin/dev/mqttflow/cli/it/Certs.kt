@@ -25,8 +25,10 @@ class Certs : AutoCloseable {
     val clientKeyPkcs1: Path = dir.resolve("client-pkcs1.key")
 
     init {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=mqttflow test CA",
-            "-keyout", "ca.key", "-out", "ca.crt")
+        openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=mqttflow test CA",
+            "-keyout", "ca.key", "-out", "ca.crt",
+        )
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n")
         signed("server", "/CN=localhost", "server.ext")
         signed("client", "/CN=mqttflow-test-client", null)
@@ -35,8 +37,10 @@ class Certs : AutoCloseable {
 
     private fun signed(name: String, subject: String, extensions: String?) {
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", "$name.key", "-out", "$name.csr")
-        val sign = mutableListOf("x509", "-req", "-in", "$name.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-out", "$name.crt")
+        val sign = mutableListOf(
+            "x509", "-req", "-in", "$name.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-out", "$name.crt",
+        )
         if (extensions != null) sign += listOf("-extfile", extensions)
         openssl(*sign.toTypedArray())
     }
@@ -45,7 +49,10 @@ class Certs : AutoCloseable {
     fun trustStore(password: String): Path {
         val store = KeyStore.getInstance("PKCS12").apply { load(null, null) }
         FileInputStream(caCert.toFile()).use {
-            store.setCertificateEntry("mqttflow-test-ca", CertificateFactory.getInstance("X.509").generateCertificate(it))
+            store.setCertificateEntry(
+                "mqttflow-test-ca",
+                CertificateFactory.getInstance("X.509").generateCertificate(it),
+            )
         }
         val file = dir.resolve("truststore.p12")
         Files.newOutputStream(file).use { store.store(it, password.toCharArray()) }

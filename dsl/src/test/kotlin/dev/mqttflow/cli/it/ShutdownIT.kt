@@ -49,7 +49,8 @@ class ShutdownIT :
 
                     child.terminate()
                     child.awaitExit(30) shouldBe 0
-                    raw.awaitAll("faulty/bye", "echo/bye") shouldBe mapOf("faulty/bye" to "bye", "echo/bye" to "echo stopped")
+                    raw.awaitAll("faulty/bye", "echo/bye") shouldBe
+                        mapOf("faulty/bye" to "bye", "echo/bye" to "echo stopped")
                     child.out() shouldContain "faulty: onDisconnect ran"
                 }
             }

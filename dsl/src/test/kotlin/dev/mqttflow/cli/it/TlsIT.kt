@@ -47,7 +47,10 @@ class TlsIT :
         }
 
         test("mutual TLS: client certificate, key and CA") {
-            echoOverTls(mutualPort, listOf("-C", "${certs.clientCert}", "-K", "${certs.clientKey}", "-S", "${certs.caCert}"))
+            echoOverTls(
+                mutualPort,
+                listOf("-C", "${certs.clientCert}", "-K", "${certs.clientKey}", "-S", "${certs.caCert}"),
+            )
         }
 
         test("mutual TLS from the environment, with a PKCS#1 key") {
