@@ -14,6 +14,7 @@ import java.io.IOException
 import java.net.InetAddress
 import java.net.ServerSocket
 import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicLong
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
@@ -61,8 +62,9 @@ internal object OsSignals : StopSignals {
 
 /**
  * Runs consumers until a stop signal, then stops them cleanly: every worker's `onDisconnect` runs
- * and in-flight handlers get the shutdown timeout. A watchdog bounds the whole stop; a second
- * signal ends the process at once through [halt].
+ * and in-flight handlers get the shutdown timeout. A watchdog bounds the whole stop; another
+ * signal more than a second after the first ends the process at once through [halt] (one within
+ * the second is the same signal delivered twice, as `timeout` and some supervisors do).
  */
 internal class Runner(
     private val signals: StopSignals,
@@ -78,14 +80,18 @@ internal class Runner(
      */
     fun run(config: MqttFlowConfig, consumers: List<Consumer>) {
         val stop = CompletableDeferred<Unit>()
-        val signalsSeen = AtomicInteger()
+        val firstSignal = AtomicLong()
         signals.install {
-            when (signalsSeen.incrementAndGet()) {
-                1 -> {
-                    log.info("stopping (signal received); a second signal ends the process at once")
+            val now = System.nanoTime()
+            when {
+                firstSignal.compareAndSet(0, now) -> {
+                    log.info("stopping (signal received); signal again to end the process at once")
                     startWatchdog(stopBound(config))
                     stop.complete(Unit)
                 }
+
+                // The same signal delivered twice (to the process and to its group) is one request.
+                now - firstSignal.get() < DUPLICATE_WINDOW.inWholeNanoseconds -> Unit
 
                 else -> {
                     err("mqttflow: error: a second signal arrived before the clean stop finished; exiting now")
@@ -125,6 +131,7 @@ internal class Runner(
 
     companion object {
         private val MARGIN = 5.seconds
+        private val DUPLICATE_WINDOW = 1.seconds
 
         /** Handlers in flight, then `onDisconnect`, each bounded by the shutdown timeout; plus the disconnect. */
         fun stopBound(config: MqttFlowConfig): Duration = config.shutdownTimeout * 2 + MARGIN
