@@ -18,6 +18,10 @@ class Certs : AutoCloseable {
     val serverKey: Path = dir.resolve("server.key")
     val clientCert: Path = dir.resolve("client.crt")
 
+    /** Signed by the same CA, but for another host name only: hostname verification must refuse it. */
+    val otherHostCert: Path = dir.resolve("otherhost.crt")
+    val otherHostKey: Path = dir.resolve("otherhost.key")
+
     /** PKCS#8 (`BEGIN PRIVATE KEY`), what openssl 3 writes by default. */
     val clientKey: Path = dir.resolve("client.key")
 
@@ -32,6 +36,8 @@ class Certs : AutoCloseable {
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n")
         signed("server", "/CN=localhost", "server.ext")
         signed("client", "/CN=mqttflow-test-client", null)
+        Files.writeString(dir.resolve("otherhost.ext"), "subjectAltName=DNS:elsewhere.example\n")
+        signed("otherhost", "/CN=elsewhere.example", "otherhost.ext")
         openssl("pkey", "-in", "client.key", "-traditional", "-out", "client-pkcs1.key")
     }
 

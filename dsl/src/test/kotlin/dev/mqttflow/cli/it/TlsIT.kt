@@ -20,6 +20,7 @@ class TlsIT :
         val certs = Certs()
         val mutualPort = EmbeddedBroker.freePort()
         val caOnlyPort = EmbeddedBroker.freePort()
+        val otherHostPort = EmbeddedBroker.freePort()
         val tlsFiles = "cafile ${certs.caCert}\ncertfile ${certs.serverCert}\nkeyfile ${certs.serverKey}"
         val broker = Mosquitto(
             extraConfig = """
@@ -29,6 +30,10 @@ class TlsIT :
                 require_certificate true
                 listener $caOnlyPort 127.0.0.1
                 $tlsFiles
+                listener $otherHostPort 127.0.0.1
+                cafile ${certs.caCert}
+                certfile ${certs.otherHostCert}
+                keyfile ${certs.otherHostKey}
             """.trimIndent(),
         )
         afterSpec {
@@ -76,6 +81,16 @@ class TlsIT :
 
         test("CA only: the broker is verified against the given CA") {
             echoOverTls(caOnlyPort, listOf("-S", "${certs.caCert}"))
+        }
+
+        test("a broker certificate for another host name is refused, though its CA is trusted") {
+            val result = InProcessCli(
+                listOf("run", "-H", "127.0.0.1", "-p", "$otherHostPort", "-S", "${certs.caCert}", "-r", "1", ECHO),
+            ).run()
+            result.code shouldBe 1
+            result.errorLines shouldHaveSize 1
+            result.errorLines.single() shouldContain "cannot connect to the broker at 127.0.0.1:$otherHostPort"
+            result.errorLines.single() shouldContain "subject alternative names" // the JDK's hostname check
         }
 
         test("system trust: --use-ssl alone verifies the broker with the JVM's trust store") {
