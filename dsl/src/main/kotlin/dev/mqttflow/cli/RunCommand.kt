@@ -10,7 +10,12 @@ import com.github.ajalt.clikt.parameters.options.convert
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.nullableFlag
 import com.github.ajalt.clikt.parameters.options.option
+import dev.mqttflow.MqttFlow
+import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.database.declaredTables
+import dev.mqttflow.layer.ChannelLayer
 import org.slf4j.LoggerFactory
 import java.net.URLClassLoader
 import java.nio.file.Path
@@ -91,10 +96,17 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         } else {
             null
         }
+        var layer: ChannelLayer? = null
+        var database: MqttFlowDatabase? = null
         try {
+            layer = ChannelLayer.fromUrl(plan.layerUrl)
+            database = openDatabase(plan, consumers)
             log.info("running {} consumer(s): {}", consumers.size, consumers.joinToString { it.name })
-            Runner(context.signals, context.halt, context.err::println).run(plan.config, consumers)
+            val flows = { config: MqttFlowConfig -> MqttFlow(config, layer = layer, database = database) }
+            Runner(context.signals, context.halt, context.err::println, flows).run(plan.config, consumers)
         } finally {
+            database?.close()
+            layer?.close()
             broker?.close()
             Thread.currentThread().contextClassLoader = previousLoader
         }
@@ -114,6 +126,12 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         val commandLine = options.mapNotNull { (setting, option) -> option.value?.let { setting to it } }.toMap()
         val settings = ResolvedSettings.resolve(Layers(commandLine, context.env, dotEnv))
         return settings to (explicit ?: ".env")
+    }
+
+    /** The database `--db-url` names; or, without it, one only when a consumer declares tables. */
+    private fun openDatabase(plan: RunPlan, consumers: List<Consumer>): MqttFlowDatabase? {
+        if (plan.dbUrl == null && declaredTables(consumers).isEmpty()) return null
+        return MqttFlowDatabase.fromOption(plan.dbUrl, context.env)
     }
 
     private fun classLoader(classpath: List<Path>): ClassLoader {

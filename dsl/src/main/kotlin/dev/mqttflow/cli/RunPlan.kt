@@ -17,6 +17,10 @@ internal data class RunPlan(
     val verbosity: Int,
     val embeddedBroker: Boolean,
     val classpath: List<Path>,
+    /** The channel layer's URL (`memory://` by default). */
+    val layerUrl: String,
+    /** `--db-url` / MQTTFLOW_DB_URL if given; null lets consumers' declared tables decide. */
+    val dbUrl: String?,
     /** Settings that work but probably do not do what the user wants; logged as warnings. */
     val warnings: List<String>,
 ) {
@@ -44,7 +48,15 @@ internal data class RunPlan(
                 connectTimeout = s.required(Settings.connectTimeout),
                 shutdownTimeout = s.required(Settings.shutdownTimeout),
             )
-            return RunPlan(config, s.required(Settings.verbosity), embedded, classpath(s), warnings(config))
+            return RunPlan(
+                config,
+                s.required(Settings.verbosity),
+                embedded,
+                classpath(s),
+                s.required(Settings.layer),
+                s.value(Settings.dbUrl),
+                warnings(config),
+            )
         }
 
         private fun tls(s: ResolvedSettings): TlsConfig? {

@@ -27,6 +27,8 @@ internal class Setting<T : Any>(
     val secret: Boolean = false,
     /** On the command line a flag without a value (`--use-ssl`); in the environment a boolean. */
     val isFlag: Boolean = false,
+    /** How a value is shown when it is partly secret (a URL with a password in it). */
+    val display: ((String) -> String)? = null,
     val parse: (String) -> T,
 ) {
     /** The long command-line name, as errors quote it. */
@@ -35,6 +37,7 @@ internal class Setting<T : Any>(
     fun show(value: Any?): String = when {
         value == null -> "(" + (defaultText ?: "not set") + ")"
         secret -> "****"
+        display != null -> display.invoke(value.toString())
         value is Transport -> value.name.lowercase()
         value is MqttVersion -> value.label
         else -> value.toString()
@@ -235,11 +238,35 @@ internal object Settings {
         "where TARGET classes live: directories and jars, separated by '${java.io.File.pathSeparator}'",
     ) { it.ifBlank { throw BadValue("the classpath must not be empty") } }
 
+    val layer = Setting(
+        "layer",
+        listOf("--layer"),
+        "MQTTFLOW_LAYER",
+        "URL",
+        "channel layer: memory:// (this process) or redis://host:port[/db][?prefix=P&capacity=N] (across processes)",
+        "memory://",
+        display = ::hidePassword,
+    ) { it.trim().ifBlank { throw BadValue("expected memory:// or redis://host:port") } }
+    val dbUrl = Setting(
+        "db-url",
+        listOf("--db-url"),
+        "MQTTFLOW_DB_URL",
+        "JDBC-URL",
+        "database for consumers that declare tables (jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB?user=U&password=P)",
+        defaultText = "jdbc:sqlite:mqttflow.db, opened only when a consumer declares tables",
+        display = ::hidePassword,
+    ) { it.trim().ifBlank { throw BadValue("expected a JDBC URL like jdbc:sqlite:mqttflow.db") } }
+
     val all: List<Setting<*>> = listOf(
         host, port, username, password, cleanSession, verbosity, clientId, cert, key, caCert, useSsl, transport,
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
-        shutdownTimeout, connectTimeout, embeddedBroker, classpath,
+        shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl,
     )
+
+    /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */
+    fun hidePassword(url: String): String = url
+        .replace(Regex("(//[^/:@]*:)[^@/]*@"), "$1****@")
+        .replace(Regex("([?&;]password=)[^&;]*", RegexOption.IGNORE_CASE), "$1****")
 
     private fun int(text: String, range: IntRange, what: String): Int {
         val n = text.trim().toIntOrNull() ?: throw BadValue("expected $what")

@@ -138,4 +138,17 @@ class BadInputTest :
             result.shouldFailWith(1, "cannot connect to the broker at 127.0.0.1:$port after 1 attempt(s)")
             result.err shouldNotContain "s3cret"
         }
+
+        test("a channel layer URL of an unknown kind, or a Redis nobody runs, is one line naming --layer") {
+            cli("run", "--layer", "kafka://x", ECHO).shouldFailWith(2, "--layer", "unknown layer 'kafka://x'")
+            val url = "redis://127.0.0.1:${EmbeddedBroker.freePort()}"
+            cli("run", "--layer", url, ECHO).shouldFailWith(2, "--layer", "cannot reach Redis at $url")
+        }
+
+        test("a database URL that cannot be opened is one line naming --db-url, without its password") {
+            val url = "jdbc:postgresql://127.0.0.1:${EmbeddedBroker.freePort()}/none?user=u&password=s3cret"
+            val result = cli("run", "--db-url", url, ECHO)
+            result.shouldFailWith(2, "--db-url", "cannot open database")
+            result.err shouldNotContain "s3cret"
+        }
     })

@@ -126,4 +126,17 @@ class PrecedenceTest :
             result.out.lines().first { it.startsWith("host ") }.split(Regex("\\s+"), limit = 3) shouldBe
                 listOf("host", "from-broker-env", "broker.env:1 (MQTT_HOSTNAME)")
         }
+
+        test("--layer and --db-url follow the same precedence, and a password inside a URL is masked") {
+            printConfig()["layer"] shouldBe ("memory://" to "default")
+            printConfig(env = mapOf("MQTTFLOW_LAYER" to "redis://h:6379"))["layer"] shouldBe
+                ("redis://h:6379" to "environment (MQTTFLOW_LAYER)")
+            val db = printConfig(
+                "--db-url",
+                "jdbc:postgresql://db/app?user=u&password=s3cret",
+                dotEnv = "MQTTFLOW_DB_URL=jdbc:sqlite:other.db",
+            )["db-url"]
+            db shouldBe ("jdbc:postgresql://db/app?user=u&password=****" to "command line (--db-url)")
+            printConfig("--layer", "redis://:pw@h:6379")["layer"]!!.first shouldBe "redis://:****@h:6379"
+        }
     })
