@@ -57,7 +57,12 @@ internal class Runtime(
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val job = SupervisorJob()
     val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
-    val subscriptions = SubscriptionTable<Worker>(connection)
+
+    /** Topics of the retained messages routed so far, to re-send them to workers that join later. */
+    private val retainedTopics = ConcurrentHashMap.newKeySet<String>()
+    val subscriptions = SubscriptionTable<Worker>(connection) { filter ->
+        retainedTopics.any { Topics.matches(filter, it) }
+    }
     private val defaultPolicy = failurePolicy
     val supervisor = Supervisor(this, failurePolicy)
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
@@ -110,12 +115,23 @@ internal class Runtime(
 
     private val matched = HashSet<Worker>()
 
+    /** Whether any worker was ever sent a retained message (then updates of those topics are tracked). */
+    private val retainedTopicsSeen: Boolean get() = retainedSeenCount.get() > 0
+    val retainedSeenCount = java.util.concurrent.atomic.AtomicInteger()
+
     /** Runs on the single router coroutine only, which is what makes reusing [matched] safe. */
     private suspend fun route(inbound: InboundMessage) {
         matched.clear()
         subscriptions.match(inbound.message.topic, matched)
         if (matched.isEmpty()) {
             log.debug("no worker subscribed to {}; acknowledging", inbound.message.topic)
+            inbound.ack()
+            return
+        }
+        val message = inbound.message
+        if (message.retain) retainedTopics += message.topic
+        if (message.retain || retainedTopicsSeen) matched.removeIf { it.alreadyHasRetained(message) }
+        if (matched.isEmpty()) {
             inbound.ack()
             return
         }

@@ -14,7 +14,11 @@ import kotlin.concurrent.write
  * holder asked for, and one UNSUBSCRIBE when the last holder lets go. Matching (the hot path)
  * takes a read lock on the trie; changes are serialised by [mutex] and take the write lock.
  */
-internal class SubscriptionTable<W : Any>(private val connection: BrokerConnection) {
+internal class SubscriptionTable<W : Any>(
+    private val connection: BrokerConnection,
+    /** True when retained messages matching the filter were already routed to its holders. */
+    private val hasRetained: (filter: String) -> Boolean = { false },
+) {
     private class Entry<W>(val holders: MutableMap<W, Int> = LinkedHashMap(), var brokerQos: Int = -1)
 
     private val mutex = Mutex()
@@ -34,10 +38,14 @@ internal class SubscriptionTable<W : Any>(private val connection: BrokerConnecti
             val previous = entry.holders.put(holder, qos)
             if (previous == null) lock.write { trie.add(Topics.matchPart(filter), holder) }
             val wanted = entry.holders.values.max()
-            if (wanted > entry.brokerQos) {
+            // A new holder of a filter the broker already has gets no retained messages from it. If
+            // some were routed already, SUBSCRIBE again (MQTT replaces, not adds, the subscription)
+            // so the broker re-sends them; the router gives them to the new holder only.
+            val joining = previous == null && entry.brokerQos >= 0 && hasRetained(filter)
+            if (wanted > entry.brokerQos || joining) {
                 try {
-                    connection.subscribe(filter, wanted)
-                    entry.brokerQos = wanted
+                    connection.subscribe(filter, maxOf(wanted, entry.brokerQos))
+                    entry.brokerQos = maxOf(wanted, entry.brokerQos)
                 } catch (e: Exception) {
                     rollBack(holder, filter, entry, previous)
                     throw e

@@ -119,6 +119,25 @@ internal class Worker(
         }
     }
 
+    /** Last payload hash per topic this worker got a retained message for (router bookkeeping). */
+    private val retainedSeen = java.util.concurrent.ConcurrentHashMap<String, Int>()
+
+    /**
+     * True if [message] is a retained message this worker already has (the broker re-sends retained
+     * messages whenever another worker joins a filter). Records retained messages and later updates
+     * of their topics. Called by the router only.
+     */
+    fun alreadyHasRetained(message: dev.mqttflow.protocol.Message): Boolean {
+        val hash = message.payload.contentHashCode()
+        if (!message.retain) {
+            retainedSeen.computeIfPresent(message.topic) { _, _ -> hash }
+            return false
+        }
+        val previous = retainedSeen.put(message.topic, hash)
+        if (previous == null) runtime.retainedSeenCount.incrementAndGet()
+        return previous == hash
+    }
+
     /** Hands [work] to this worker; suspends while the inbox is full. False if it is stopping. */
     suspend fun offer(work: Work): Boolean = try {
         inbox.send(work)
@@ -180,6 +199,8 @@ internal class Worker(
 
     override suspend fun unsubscribe(filter: String) {
         runtime.perform(this, Unsubscribe(filter))
+        // subscribing again later must bring the retained messages again
+        retainedSeen.keys.removeIf { dev.mqttflow.routing.Topics.matches(filter, it) }
     }
 
     override suspend fun publish(

@@ -100,4 +100,16 @@ class SubscriptionTableTest :
             broker.calls shouldContainExactly listOf("SUB one 0", "SUB two 0", "UNSUB one")
             table.snapshot() shouldBe mapOf("two" to 0)
         }
+
+        test("a new holder re-subscribes a held filter only when retained messages for it were routed") {
+            val broker = BrokerLog()
+            var retainedSeen = false
+            val table = SubscriptionTable<String>(broker) { retainedSeen }
+            table.subscribe("a", "state/#", 1)
+            table.subscribe("b", "state/#", 1)
+            broker.calls shouldContainExactly listOf("SUB state/# 1")
+            retainedSeen = true
+            table.subscribe("c", "state/#", 0)
+            broker.calls shouldContainExactly listOf("SUB state/# 1", "SUB state/# 1")
+        }
     })

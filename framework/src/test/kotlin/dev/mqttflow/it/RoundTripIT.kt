@@ -166,4 +166,36 @@ class RoundTripIT :
             val error = shouldThrow<ConnectionException> { io { MqttFlow(dead).start(listOf(consumer("idle"))) } }
             error.message shouldContain "cannot connect to the broker at 127.0.0.1:${dead.port} after 1 attempt(s)"
         }
+
+        test("a worker joining a filter another holds gets the broker's retained message; the other not twice") {
+            RawClient(broker.port).use { raw ->
+                raw.subscribe("ret/got/#")
+                raw.publish("ret/state/hall", "on", retain = true)
+                val firstReady = CompletableDeferred<Unit>()
+                fun watcher(name: String, ready: CompletableDeferred<Unit>?) = consumer(name, onConnect = {
+                    subscribe("ret/state/#", qos = 1)
+                    ready?.complete(Unit)
+                }) { msg -> publish("ret/got/$name", "${msg.text} retain=${msg.retain}", qos = 1) }
+                val late = watcher("late", null)
+                val early = consumer("early", onConnect = {
+                    subscribe("ret/state/#", qos = 1)
+                    subscribe("ret/join")
+                    firstReady.complete(Unit)
+                }) { msg ->
+                    if (msg.topic == "ret/join") {
+                        spawnWorker(1, late)
+                    } else {
+                        publish("ret/got/early", "${msg.text} retain=${msg.retain}", qos = 1)
+                    }
+                }
+                val job = runFlow(config, early)
+                withTimeout(20.seconds) { firstReady.await() }
+                io { raw.next() } shouldBe ("ret/got/early" to "on retain=true")
+                io { raw.publish("ret/join", "") }
+                io { raw.next() } shouldBe ("ret/got/late" to "on retain=true")
+                io { raw.nothingWithin(700) } shouldBe true
+                job.cancelAndJoin()
+                io { raw.publish("ret/state/hall", "", retain = true) }
+            }
+        }
     })

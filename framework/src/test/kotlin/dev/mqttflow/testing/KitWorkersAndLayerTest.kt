@@ -12,6 +12,7 @@ import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.SpawnWorker
 import dev.mqttflow.protocol.Subscribe
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
 import io.kotest.matchers.shouldBe
 
 /** Spawns and layer messages in the test kit: spawns show as actions, layer messages can be sent in. */
@@ -54,6 +55,49 @@ class KitWorkersAndLayerTest :
                 sendTyped(LightsOverride("attic", on = false))
                 expectPublish("home/lights/attic/set", "off")
                 nextAction() shouldBe GroupSend("audit", LayerMessage("lights.changed"))
+            }
+        }
+
+        test("a worker that joins a filter another already holds still gets its retained messages, once each") {
+            fun watcher(name: String) = consumer(name, onConnect = { subscribe("state/#", qos = 1) }) { msg ->
+                if (msg.topic.startsWith(
+                        "state/",
+                    )
+                ) {
+                    publish("got/$name", "${msg.topic}=${msg.text} retain=${msg.retain}")
+                }
+            }
+            val late = watcher("late")
+            val early = consumer("early", onConnect = {
+                subscribe("state/#", qos = 1)
+                subscribe("ctl/join")
+            }) { msg ->
+                if (msg.topic == "ctl/join") {
+                    spawnWorker(1, late)
+                } else {
+                    publish("got/early", "${msg.topic}=${msg.text} retain=${msg.retain}")
+                }
+            }
+            consumerTest(early) {
+                broker.publish("state/hall", "on", qos = 1, retain = true)
+                connect() shouldBe Subscribe("state/#", qos = 1)
+                nextAction() shouldBe Subscribe("ctl/join")
+                expectPublish("got/early", "state/hall=on retain=true")
+                publish("ctl/join", "")
+                nextAction() shouldBe SpawnWorker(1, "late", emptyMap())
+                nextAction() shouldBe Subscribe("state/#", qos = 1)
+                expectPublish("got/late", "state/hall=on retain=true")
+                expectNoAction()
+                publish("state/hall", "off")
+                published.filter {
+                    it.topic.startsWith("got/")
+                }.map { it.topic + " " + it.text } shouldContainExactlyInAnyOrder
+                    listOf(
+                        "got/early state/hall=on retain=true",
+                        "got/late state/hall=on retain=true",
+                        "got/early state/hall=off retain=false",
+                        "got/late state/hall=off retain=false",
+                    )
             }
         }
     })
