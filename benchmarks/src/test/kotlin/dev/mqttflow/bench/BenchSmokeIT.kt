@@ -63,7 +63,7 @@ class BenchSmokeIT :
             router.filters shouldBe sizes.routerFilters
             (router.matchesPerSecond > 0) shouldBe true
 
-            results.otherLoad.keys shouldContainExactly Figure.entries
+            results.otherLoad.keys.toList() shouldContainExactly Figure.entries
             val report = Report(results, ZonedDateTime.now(), null).render()
             listOf("## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## Targets").forEach { report shouldContain it }
             work.toFile().deleteRecursively()
