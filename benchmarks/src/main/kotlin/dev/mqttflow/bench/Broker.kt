@@ -13,7 +13,9 @@ import java.nio.file.Path
  * - `persistence false`: no disk in the picture;
  * - `max_queued_messages 0` (unlimited): the default 1000 silently drops QoS 1/2 messages to a
  *   subscriber that falls behind a burst;
- * - `set_tcp_nodelay true`: without it a QoS 1 request/reply waits ~40 ms for Nagle.
+ * - `set_tcp_nodelay true`: without it a QoS 1 request/reply waits ~40 ms for Nagle;
+ * - `max_inflight_messages` [WINDOW]: unacknowledged QoS 1/2 messages in flight to each client that
+ *   announces no receive maximum, which is every contender here (see [RECEIVE_MAXIMUM]).
  * Every contender talks to this same broker.
  */
 class Broker private constructor(val port: Int, private val process: Process, private val dir: Path) :
@@ -30,6 +32,8 @@ class Broker private constructor(val port: Int, private val process: Process, pr
     }
 
     companion object {
+        /** The broker's window of QoS 1/2 messages in flight to one client. */
+        const val WINDOW = 1024
         private const val PROBES = 200
         private const val PROBE_WAIT_MS = 50L
 
@@ -48,6 +52,7 @@ class Broker private constructor(val port: Int, private val process: Process, pr
                 persistence false
                 max_queued_messages 0
                 set_tcp_nodelay true
+                max_inflight_messages $WINDOW
                 log_dest stderr
                 log_type error
                 log_type warning

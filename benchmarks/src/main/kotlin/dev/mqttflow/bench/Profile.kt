@@ -21,11 +21,12 @@ fun main(args: Array<String>) {
         for (kind in listOf("raw", "flow")) {
             val jfr = work.resolve("$kind.jfr")
             Files.deleteIfExists(jfr)
-            val flags = launcher.nodeFlags + "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+            val flags = launcher.nodeFlags +
+                "-XX:StartFlightRecording=filename=$jfr,settings=${settings(work)},dumponexit=true"
             val node = launcher.node(listOf("serve", kind, broker.port.toString()), flags)
             node.use {
                 val figure = ThroughputFigure(broker, listOf(NodeCounting(kind, node)), work) { System.err.println(it) }
-                figure.run(listOf(0 to PROFILE_QOS0, 1 to PROFILE_QOS1), warmupFraction = 0.5, repetitions = 2)
+                figure.run(listOf(0 to PROFILE_QOS0, 1 to PROFILE_QOS1), warmupFraction = 0.5, repetitions = 3)
             }
             report.append(summarise(kind, jfr))
         }
@@ -37,9 +38,20 @@ fun main(args: Array<String>) {
     exitProcess(0)
 }
 
+/** JFR's `profile` settings with Java stacks sampled every millisecond instead of every 10. */
+private fun settings(work: Path): Path {
+    val profile = Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc")
+    val text = Files.readString(profile).replace(
+        Regex("(?<head><event name=\"jdk.ExecutionSample\">\\s*<setting[^>]*>true</setting>\\s*<setting[^>]*>)10 ms"),
+        "\${head}1 ms",
+    )
+    return work.resolve("profile-1ms.jfc").also { Files.writeString(it, text) }
+}
+
 private const val PROFILE_QOS0 = 200_000
-private const val PROFILE_QOS1 = 100_000
+private const val PROFILE_QOS1 = 50_000 // mosquitto_pub -l stops past ~65k outstanding at QoS 1
 private const val TOP = 25
+private const val THREAD_GROUPS = 3
 private val OWN = listOf("dev.mqttflow.", "kotlinx.coroutines.", "reactor.", "com.hivemq.", "io.netty.")
 
 /** Samples by thread group, by top frame, and by the library methods on the stack (each once per sample). */
@@ -60,9 +72,18 @@ fun summarise(kind: String, jfr: Path): String {
             append("| $v | %.1f | `%s` |\n".format(v * 100.0 / total, k))
         }
     }
+    val perThread = byThread.keys.sortedByDescending { byThread[it] }.take(THREAD_GROUPS).joinToString("") { group ->
+        table(
+            "Top frames (self) on $group",
+            samples.filter {
+                threadGroup(it) == group
+            }.groupingBy { frameName(it, 0) }.eachCount(),
+        )
+    }
     return "## $kind — ${samples.size} samples\n" +
         table("By thread", byThread) +
         table("Top frames (self)", byTop) +
+        perThread +
         table("Framework and library methods on the stack (inclusive)", inclusive) + "\n"
 }
 

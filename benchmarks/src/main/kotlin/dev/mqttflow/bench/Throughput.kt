@@ -180,7 +180,6 @@ class CSubCounting(private val port: Int, private val workDir: Path) : Counting 
         output = out
         process = ProcessBuilder(
             "mosquitto_sub", "-h", "127.0.0.1", "-p", port.toString(), "-V", "mqttv5",
-            "-D", "connect", "receive-maximum", RECEIVE_MAXIMUM.toString(),
             "-q", qos.toString(), "-t", topic, "-t", marker,
         ).redirectOutput(out).redirectError(workDir.resolve("mosquitto_sub.log").toFile()).start()
         val deadline = System.currentTimeMillis() + READY_TIMEOUT_MS
