@@ -47,7 +47,7 @@ class Bench(
                 MemoryFigure(broker.port, launcher, log).run(sizes.memoryWorkers, sizes.memoryRepetitions)
             }
             results.startup = figure(Figure.STARTUP, load, results) {
-                StartupFigure(broker.port, launcher, log).run(sizes.startupRepetitions)
+                StartupFigure(broker.port, launcher, workDir, log).run(sizes.startupRepetitions)
             }
             results.router = figure(Figure.ROUTER, load, results) {
                 RouterFigure(launcher, workDir).run(
@@ -95,7 +95,7 @@ class Bench(
         broker.port,
         listOf(CEchoResponder(broker.port, workDir), NodeResponder(RAW, raw), NodeResponder(FLOW, flow)),
         log,
-    ).run(sizes.rttQos, sizes.rttOneAtATime, sizes.rttFixedRate, sizes.rttPerSecond, sizes.repetitions)
+    ).run(sizes.rtt, sizes.repetitions)
 
     companion object {
         const val RAW = "b: raw HiveMQ client"

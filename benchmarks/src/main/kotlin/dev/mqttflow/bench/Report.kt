@@ -105,8 +105,8 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
         line("message, from /proc (10 ms ticks). Median of ${r.sizes.repetitions} interleaved repetitions after")
         line("a warm-up round (half a burst).")
         line()
-        line("| QoS | messages | contender | msg/s | c/this | consumer CPU µs/msg | broker CPU µs/msg | lost |")
-        line("|---|---|---|---|---|---|---|---|")
+        line("| QoS | messages | contender | msg/s | c/this | CPU µs/msg: consumer | broker | both | lost |")
+        line("|---|---|---|---|---|---|---|---|---|")
         for (qos in t.map { it.qos }.distinct()) {
             val c = medianRate(t, qos, "c:")
             for (label in t.map { it.contender }.distinct()) {
@@ -116,7 +116,9 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
                     "| $qos | ${rounds.first().sent} | $label | ${f0(rate)} | " +
                         (if (label.startsWith("c:")) "" else f2(ratio(c, rate))) +
                         " | ${f1(median(rounds.map { it.consumerUsPerMessage }))}" +
-                        " | ${f1(median(rounds.map { it.brokerUsPerMessage }))} | ${rounds.sumOf { it.lost }} |",
+                        " | ${f1(median(rounds.map { it.brokerUsPerMessage }))}" +
+                        " | ${f1(median(rounds.map { it.consumerUsPerMessage + it.brokerUsPerMessage }))}" +
+                        " | ${rounds.sumOf { it.lost }} |",
                 )
             }
         }
@@ -129,11 +131,18 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
     private fun roundTrip(rt: List<RttResult>) {
         line("## 2. Round trip")
         line()
+        val plans = r.sizes.rtt
         line("A HiveMQ async client in the harness publishes 64-byte requests to `rtt/req`; the responder")
-        line("answers on `rtt/resp` from its handler, same QoS both ways. One at a time: ${r.sizes.rttOneAtATime}")
-        line("requests, each after the previous reply. Fixed rate: ${r.sizes.rttFixedRate} requests at")
-        line("${r.sizes.rttPerSecond}/s on an open-loop schedule, latency from the scheduled send time")
-        line("(no coordinated omission). Percentiles over the ${r.sizes.repetitions} repetitions pooled.")
+        line("answers on `rtt/resp` from its handler, same QoS both ways. One at a time: each request after the")
+        line("previous reply (${plans.joinToString { "${it.oneAtATime} at QoS ${it.qos}" }}). Fixed rate: an open-loop")
+        line(
+            "schedule (" +
+                plans.filter {
+                    it.fixedRate > 0
+                }.joinToString { "${it.fixedRate} at ${it.perSecond}/s, QoS ${it.qos}" } +
+                "), latency from the scheduled send time, so a stall is not hidden (coordinated omission).",
+        )
+        line("Percentiles over the samples of the ${r.sizes.repetitions} repetitions pooled, after a warm-up round.")
         line()
         line("| QoS | mode | responder | p50 µs | p99 µs | p99.9 µs | p50 × C | samples | lost |")
         line("|---|---|---|---|---|---|---|---|---|")
@@ -179,6 +188,8 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
         line("From `ProcessBuilder.start` to the process reporting its subscription granted. JVMs get only")
         line("`-cp` (the benchmarks module's runtime classpath). The `mqttflow` command line and scripts are")
         line("not measured yet: the CLI is being written (issue 3); this uses a tiny main calling `MqttFlow.run`.")
+        line("The AppCDS row runs the same consumer with a dynamic class-data archive its warm-up run wrote")
+        line("(`-XX:ArchiveClassesAtExit`, then `-XX:SharedArchiveFile`).")
         line("Median of ${s.first().millis.size} after a warm-up round.")
         line()
         line("| contender | median ms | all runs ms |")
@@ -219,14 +230,11 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
         line("  (`publishes(ALL, manualAck = true)` registered before connect, ack after handling — what the")
         line("  framework does), the floor of our overhead; (c) an mqttflow `Consumer` counting or replying in")
         line("  `onMessage`. All speak MQTT 5 and announce no receive maximum, so the broker's")
-        line(
-            "  `max_inflight_messages ${Broker.WINDOW}` is the window of QoS 1/2 messages in flight to each. Announcing",
-        )
-        line(
-            "  one (mqttflow's default is 1024) gets the HiveMQ client disconnected by Mosquitto 2.0.11 under a burst:",
-        )
-        line("  the broker overshoots it (eclipse/mosquitto#2301, fixed in 2.0.13). The C echo's `mosquitto_pub -l`")
-        line("  speaks MQTT 3.1.1: with `-V mqttv5` the 2.0.11 client repeats the first line and drops later ones.")
+        line("  `max_inflight_messages ${Broker.WINDOW}` is the window of QoS 1/2 messages in flight to each.")
+        line("  Announcing one (mqttflow's default is 1024) gets the HiveMQ client disconnected by Mosquitto")
+        line("  2.0.11 under a burst: the broker overshoots it (eclipse/mosquitto#2301, fixed in 2.0.13).")
+        line("  The C echo's `mosquitto_pub -l` speaks MQTT 3.1.1: with `-V mqttv5` the 2.0.11 client")
+        line("  repeats the first line and drops later ones.")
         line("- (b) and (c) each run in one child JVM (`-Xms512m -Xmx1g -XX:+UseG1GC`) that serves every round of")
         line("  figures 1 and 2 and connects afresh each round; warm-up rounds run first, so the JIT is warm.")
         line("  (a) is a fresh process each round (nothing to warm).")

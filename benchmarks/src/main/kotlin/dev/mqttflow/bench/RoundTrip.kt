@@ -60,9 +60,12 @@ class RttResult(val responder: String, val qos: Int, val mode: String, val nanos
     fun p(percent: Double): Double = percentile(nanos, percent) / 1e3 // microseconds
 }
 
+/** What to run at one QoS: [oneAtATime] sequential requests, then [fixedRate] at [perSecond] (0: none). */
+data class RttPlan(val qos: Int, val oneAtATime: Int, val fixedRate: Int, val perSecond: Int)
+
 /**
- * Figure 2: for each QoS, each responder in turn (interleaved, a warm-up round first) answers
- * [oneAtATime] sequential requests, then [fixedRate] requests at [perSecond]. Percentiles are over the
+ * Figure 2: for each [RttPlan], each responder in turn (interleaved, a warm-up round at half size
+ * first) answers sequential requests, then requests on a fixed schedule. Percentiles are over the
  * samples of all repetitions pooled.
  */
 class RoundTripFigure(
@@ -70,63 +73,49 @@ class RoundTripFigure(
     private val responders: List<Responder>,
     private val log: (String) -> Unit,
 ) {
-    fun run(qosLevels: List<Int>, oneAtATime: Int, fixedRate: Int, perSecond: Int, repetitions: Int): List<RttResult> =
-        qosLevels.flatMap { qos ->
-            val pooled = HashMap<Pair<String, String>, MutableList<Latencies>>()
-            Requester(port, qos).use { requester ->
-                for (rep in 0..repetitions) { // round 0 is the warm-up, at half size
-                    val scale = if (rep == 0) 2 else 1
-                    for (r in responders) {
-                        val (seq, rate) = round(requester, r, qos, oneAtATime / scale, fixedRate / scale, perSecond)
-                        if (rep > 0) record(pooled, r.label, qos, rep, seq, rate, perSecond)
-                    }
+    fun run(plans: List<RttPlan>, repetitions: Int): List<RttResult> = plans.flatMap { plan ->
+        val pooled = LinkedHashMap<Pair<String, String>, MutableList<Latencies>>()
+        Requester(port, plan.qos).use { requester ->
+            for (rep in 0..repetitions) { // round 0 is the warm-up
+                val size = if (rep ==
+                    0
+                ) {
+                    plan.copy(oneAtATime = plan.oneAtATime / 2, fixedRate = plan.fixedRate / 2)
+                } else {
+                    plan
                 }
-            }
-            responders.flatMap { r ->
-                listOf(ONE, RATE).map { mode ->
-                    val runs = pooled.getValue(r.label to mode)
-                    val all = runs.flatMap { it.nanos.asList() }.toLongArray().also { it.sort() }
-                    RttResult(r.label, qos, mode, all, runs.sumOf { it.lost })
+                for (r in responders) {
+                    val modes = round(requester, r, size)
+                    if (rep == 0) continue
+                    modes.forEach { (mode, latencies) ->
+                        pooled.getOrPut(r.label to mode) { mutableListOf() } +=
+                            latencies
+                    }
+                    log(
+                        "  QoS ${plan.qos} rep $rep ${r.label}: " + modes.entries.joinToString {
+                            "p50 %.0f us %s".format(percentile(it.value.nanos, P50) / 1e3, it.key)
+                        },
+                    )
                 }
             }
         }
-
-    private fun record(
-        pooled: MutableMap<Pair<String, String>, MutableList<Latencies>>,
-        label: String,
-        qos: Int,
-        rep: Int,
-        seq: Latencies,
-        rate: Latencies,
-        perSecond: Int,
-    ) {
-        pooled.getOrPut(label to ONE) { mutableListOf() } += seq
-        pooled.getOrPut(label to RATE) { mutableListOf() } += rate
-        log(
-            "  QoS $qos rep $rep $label: p50 %.0f us one at a time, %.0f us at %d/s".format(
-                percentile(seq.nanos, P50) / 1e3,
-                percentile(rate.nanos, P50) / 1e3,
-                perSecond,
-            ),
-        )
+        pooled.map { (key, runs) ->
+            val all = runs.flatMap { it.nanos.asList() }.toLongArray().also { it.sort() }
+            RttResult(key.first, plan.qos, key.second, all, runs.sumOf { it.lost })
+        }.sortedBy { listOf(ONE, RATE).indexOf(it.mode) }
     }
 
-    private fun round(
-        requester: Requester,
-        responder: Responder,
-        qos: Int,
-        oneAtATime: Int,
-        fixedRate: Int,
-        perSecond: Int,
-    ): Pair<Latencies, Latencies> {
-        responder.start(qos)
+    private fun round(requester: Requester, responder: Responder, plan: RttPlan): Map<String, Latencies> {
+        responder.start(plan.qos)
         try {
             try {
                 requester.awaitResponder()
             } catch (e: IllegalStateException) {
                 throw IllegalStateException("${responder.label}: ${e.message}", e)
             }
-            return requester.oneAtATime(oneAtATime) to requester.fixedRate(fixedRate, perSecond)
+            val modes = linkedMapOf(ONE to requester.oneAtATime(plan.oneAtATime))
+            if (plan.fixedRate > 0) modes[RATE] = requester.fixedRate(plan.fixedRate, plan.perSecond)
+            return modes
         } finally {
             responder.stop()
         }

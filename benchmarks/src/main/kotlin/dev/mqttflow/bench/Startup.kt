@@ -1,5 +1,7 @@
 package dev.mqttflow.bench
 
+import java.nio.file.Files
+import java.nio.file.Path
 import java.util.concurrent.TimeUnit
 
 /** Median time from process start to SUBACK of one contender, in milliseconds. */
@@ -12,23 +14,41 @@ class StartupResult(val contender: String, val millis: List<Double>) {
  * Contenders, interleaved after one warm-up round (which warms the OS file cache, not a JIT):
  * - `mosquitto_sub -E` (exits once subscribed; its exit is the marker),
  * - a JVM that only prints the marker (the cost of `java -cp ...` itself),
- * - the raw HiveMQ blocking client, and an mqttflow consumer (`MqttFlow.run`) on the classpath.
- * JVMs run with no flags but the classpath, as a user would start them.
+ * - the raw HiveMQ blocking client, and an mqttflow consumer (`MqttFlow.run`) on the classpath,
+ * - the same consumer with an AppCDS archive its warm-up run wrote (what would close a start-up gap).
+ * JVMs run with no flags but the classpath (and the archive), as a user would start them.
  */
-class StartupFigure(private val port: Int, private val launcher: JavaLauncher, private val log: (String) -> Unit) {
-    private val contenders = linkedMapOf(
-        C_SUB to { cSub() },
-        JVM_NOOP to { jvm("noop") },
-        RAW to { jvm("raw") },
-        FLOW to { jvm("flow") },
+class StartupFigure(
+    private val port: Int,
+    private val launcher: JavaLauncher,
+    private val workDir: Path,
+    private val log: (String) -> Unit,
+) {
+    private val archive = workDir.resolve("mqttflow-startup.jsa")
+
+    /** Label, warm-up run, measured run. The AppCDS archive is written by its warm-up run. */
+    private val contenders: List<Triple<String, () -> Double, () -> Double>> = listOf(
+        Triple(C_SUB, { cSub() }, { cSub() }),
+        Triple(JVM_NOOP, { jvm("noop") }, { jvm("noop") }),
+        Triple(RAW, { jvm("raw") }, { jvm("raw") }),
+        Triple(FLOW, { jvm("flow") }, { jvm("flow") }),
+        Triple(
+            FLOW_CDS,
+            { jvm("flow", listOf("-XX:ArchiveClassesAtExit=$archive")) },
+            { jvm("flow", listOf("-XX:SharedArchiveFile=$archive")) },
+        ),
     )
 
     fun run(repetitions: Int): List<StartupResult> {
-        contenders.values.forEach { it() }
-        val times = contenders.keys.associateWith { mutableListOf<Double>() }
+        Files.deleteIfExists(archive)
+        contenders.forEach { (_, warm, _) -> warm() }
+        // The JVM writes no archive when a directory is on the classpath (a test run): measure without it.
+        val measured = contenders.filter { it.first != FLOW_CDS || Files.exists(archive) }
+        if (measured.size < contenders.size) log("  no AppCDS archive was written (a directory on the classpath?)")
+        val times = measured.associate { it.first to mutableListOf<Double>() }
         repeat(repetitions) { rep ->
-            for ((label, start) in contenders) {
-                val ms = start()
+            for ((label, _, measure) in measured) {
+                val ms = measure()
                 times.getValue(label) += ms
                 log("  rep ${rep + 1} $label: %.0f ms".format(ms))
             }
@@ -45,9 +65,9 @@ class StartupFigure(private val port: Int, private val launcher: JavaLauncher, p
         return (System.nanoTime() - begin) / 1e6
     }
 
-    private fun jvm(kind: String): Double {
+    private fun jvm(kind: String, flags: List<String> = emptyList()): Double {
         val begin = System.nanoTime()
-        val node = launcher.node(listOf("startup", kind, port.toString()), flags = emptyList())
+        val node = launcher.node(listOf("startup", kind, port.toString()), flags)
         node.use {
             it.await("SUBACK", TIMEOUT_S * 1000)
             val ms = (System.nanoTime() - begin) / 1e6
@@ -61,6 +81,7 @@ class StartupFigure(private val port: Int, private val launcher: JavaLauncher, p
         const val JVM_NOOP = "JVM only (prints at main)"
         const val RAW = "b: raw HiveMQ client"
         const val FLOW = "c: mqttflow consumer (classpath)"
+        const val FLOW_CDS = "c with an AppCDS archive (-XX:SharedArchiveFile)"
         private const val TIMEOUT_S = 60L
     }
 }
