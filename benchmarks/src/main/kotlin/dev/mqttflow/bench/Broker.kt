@@ -14,8 +14,11 @@ import java.nio.file.Path
  * - `max_queued_messages 0` (unlimited): the default 1000 silently drops QoS 1/2 messages to a
  *   subscriber that falls behind a burst;
  * - `set_tcp_nodelay true`: without it a QoS 1 request/reply waits ~40 ms for Nagle;
- * - `max_inflight_messages` [WINDOW]: unacknowledged QoS 1/2 messages in flight to each client that
- *   announces no receive maximum, which is every contender here (see [RECEIVE_MAXIMUM]).
+ * - `max_inflight_messages` [WINDOW]: unacknowledged QoS 1/2 messages in flight to each MQTT 3.1.1
+ *   client and each MQTT 5 client that announces no receive maximum — every contender here. The
+ *   JVM contenders speak 5 and announce none ([RECEIVE_MAXIMUM]); the C clients speak 3.1.1, because
+ *   libmosquitto as an MQTT 5 client always announces one (20 by default), which Mosquitto 2.0.11
+ *   overshoots under a QoS 2 burst, and `mosquitto_sub` then drops the connection ("protocol error").
  * Every contender talks to this same broker.
  */
 class Broker private constructor(val port: Int, private val process: Process, private val dir: Path) :

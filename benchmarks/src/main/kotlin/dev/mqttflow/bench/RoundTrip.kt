@@ -39,9 +39,10 @@ class CEchoResponder(private val port: Int, private val workDir: Path) : Respond
         pipeline = ProcessBuilder.startPipeline(
             listOf(
                 ProcessBuilder(
-                    listOf("mosquitto_sub") + common + listOf("-V", "mqttv5", "-t", REQUEST_TOPIC),
+                    listOf("mosquitto_sub") + common + listOf("-t", REQUEST_TOPIC),
                 ).redirectError(log),
-                // MQTT 3.1.1: mosquitto_pub 2.0.11 -l -V mqttv5 repeats the first line and drops later ones.
+                // MQTT 3.1.1 like every C client here; besides, 2.0.11's `mosquitto_pub -l -V mqttv5` repeats
+                // the first line and drops later ones.
                 ProcessBuilder(listOf("mosquitto_pub") + common + listOf("-l", "-t", RESPONSE_TOPIC))
                     .redirectError(log).redirectOutput(ProcessBuilder.Redirect.DISCARD),
             ),
