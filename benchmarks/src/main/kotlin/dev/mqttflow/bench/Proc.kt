@@ -40,6 +40,20 @@ object Proc {
         return busy * NANOS_PER_TICK
     }
 
+    /**
+     * Context switches (voluntary + involuntary) of the live threads of [pid]: a thread handing a
+     * message to another that sleeps costs a wake-up, and shows here. Threads that ended are not counted.
+     */
+    fun contextSwitches(pid: Long): Long {
+        val tasks = File("/proc/$pid/task").listFiles() ?: return 0
+        return tasks.sumOf { task ->
+            runCatching {
+                File(task, "status").readLines().filter { it.contains("ctxt_switches:") }
+                    .sumOf { it.substringAfter(':').trim().toLong() }
+            }.getOrDefault(0L)
+        }
+    }
+
     /** Resident set size of [pid] in bytes (VmRSS), 0 if unknown. */
     fun rssBytes(pid: Long = ProcessHandle.current().pid()): Long {
         val status = Path.of("/proc/$pid/status")

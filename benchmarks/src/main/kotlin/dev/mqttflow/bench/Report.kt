@@ -102,11 +102,12 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
         line()
         line("One `mosquitto_pub -l` sends a burst of 64-byte payloads; one consumer counts them. Rate: messages")
         line("received ÷ time from publisher start to the last message. CPU: consumer process and broker, per")
-        line("message, from /proc (10 ms ticks). Median of ${r.sizes.repetitions} interleaved repetitions after")
-        line("a warm-up round (half a burst).")
+        line("message, from /proc (10 ms ticks). Context switches: of the consumer's threads")
+        line("(/proc/PID/task/*/status), roughly the thread hand-offs that had to wake a sleeping thread.")
+        line("Median of ${r.sizes.repetitions} interleaved repetitions after a warm-up round (half a burst).")
         line()
-        line("| QoS | messages | contender | msg/s | c/this | CPU µs/msg: consumer | broker | both | lost |")
-        line("|---|---|---|---|---|---|---|---|---|")
+        line("| QoS | messages | contender | msg/s | c/this | CPU µs/msg: consumer | broker | both | switches/msg | lost |")
+        line("|---|---|---|---|---|---|---|---|---|---|")
         for (qos in t.map { it.qos }.distinct()) {
             val c = medianRate(t, qos, "c:")
             for (label in t.map { it.contender }.distinct()) {
@@ -118,6 +119,7 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
                         " | ${f1(median(rounds.map { it.consumerUsPerMessage }))}" +
                         " | ${f1(median(rounds.map { it.brokerUsPerMessage }))}" +
                         " | ${f1(median(rounds.map { it.consumerUsPerMessage + it.brokerUsPerMessage }))}" +
+                        " | ${f2(median(rounds.map { it.switchesPerMessage }))}" +
                         " | ${rounds.sumOf { it.lost }} |",
                 )
             }

@@ -30,7 +30,7 @@ data class Sizes(
             routerFilters = 100_000,
             jmhForks = 1,
             jmhWarmups = 3,
-            jmhIterations = 5,
+            jmhIterations = 8,
             jmhSeconds = 1,
         )
 

@@ -12,7 +12,9 @@ data class BurstResult(
     val nanos: Long,
     val consumerCpuNanos: Long,
     val brokerCpuNanos: Long,
+    val consumerSwitches: Long,
 ) {
+    val switchesPerMessage: Double get() = consumerSwitches.toDouble() / received.coerceAtLeast(1)
     val rate: Double get() = received * 1e9 / nanos
     val consumerUsPerMessage: Double get() = consumerCpuNanos / 1e3 / received.coerceAtLeast(1)
     val brokerUsPerMessage: Double get() = brokerCpuNanos / 1e3 / received.coerceAtLeast(1)
@@ -27,6 +29,8 @@ interface Counting {
     fun prepare(topic: String, qos: Int, n: Int)
 
     fun cpuNanos(): Long
+
+    fun contextSwitches(): Long
 
     /**
      * Waits for the burst: (count, nanoTime of the last message). Gives up [idleMs] after [publisher]
@@ -59,12 +63,8 @@ class ThroughputFigure(
                 for (c in contenders) {
                     val r = round(c, qos, n)
                     log(
-                        "  QoS $qos rep ${rep + 1} ${c.label}: %.0f msg/s, %.2f+%.2f CPU-us/msg, lost %d".format(
-                            r.rate,
-                            r.consumerUsPerMessage,
-                            r.brokerUsPerMessage,
-                            r.lost,
-                        ),
+                        "  QoS $qos rep ${rep + 1} ${c.label}: %.0f msg/s, %.2f+%.2f CPU-us/msg, %.2f cs/msg, lost %d"
+                            .format(r.rate, r.consumerUsPerMessage, r.brokerUsPerMessage, r.switchesPerMessage, r.lost),
                     )
                     results += r
                 }
@@ -77,18 +77,20 @@ class ThroughputFigure(
         val topic = "bench/tp/${++serial}"
         c.prepare(topic, qos, n)
         val cpu0 = c.cpuNanos()
+        val switches0 = c.contextSwitches()
         val broker0 = broker.cpuNanos()
         val start = System.nanoTime()
         val publisher = publisher(topic, qos, n)
         val (count, last) = c.await(n, publisher, if (qos == 0) QOS0_IDLE_MS else QOS12_IDLE_MS)
         val cpu = c.cpuNanos() - cpu0
+        val switches = c.contextSwitches() - switches0
         val brokerCpu = broker.cpuNanos() - broker0
         c.end()
         if (!publisher.waitFor(PUBLISHER_EXIT_S, java.util.concurrent.TimeUnit.SECONDS)) publisher.destroy()
         check(qos == 0 || count == n.toLong()) {
             "${c.label} received $count of $n messages at QoS $qos: a QoS $qos message is missing"
         }
-        return BurstResult(c.label, qos, n, count, (last - start).coerceAtLeast(1), cpu, brokerCpu)
+        return BurstResult(c.label, qos, n, count, (last - start).coerceAtLeast(1), cpu, brokerCpu, switches)
     }
 
     private fun publisher(topic: String, qos: Int, n: Int): Process = ProcessBuilder(
@@ -126,6 +128,8 @@ class NodeCounting(override val label: String, private val node: Node) : Countin
     }
 
     override fun cpuNanos(): Long = node.cpuNanos()
+
+    override fun contextSwitches(): Long = Proc.contextSwitches(node.pid)
 
     override fun await(n: Int, publisher: Process, idleMs: Long): Pair<Long, Long> {
         var done: List<String>? = null
@@ -191,6 +195,8 @@ class CSubCounting(private val port: Int, private val workDir: Path) : Counting 
     }
 
     override fun cpuNanos(): Long = process?.let { Proc.cpuNanos(it.pid()) } ?: 0
+
+    override fun contextSwitches(): Long = process?.let { Proc.contextSwitches(it.pid()) } ?: 0
 
     override fun await(n: Int, publisher: Process, idleMs: Long): Pair<Long, Long> {
         val out = checkNotNull(output)
