@@ -106,7 +106,7 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
         line("(/proc/PID/task/*/status), roughly the thread hand-offs that had to wake a sleeping thread.")
         line("Median of ${r.sizes.repetitions} interleaved repetitions after a warm-up round (half a burst).")
         line()
-        line("| QoS | messages | contender | msg/s | c/this | CPU µs/msg: consumer | broker | both | switches/msg | lost")
+        line("| QoS | msgs | contender | msg/s | c/this | CPU µs/msg: consumer | broker | both | switches/msg | lost")
         line("|---|---|---|---|---|---|---|---|---|---")
         for (qos in t.map { it.qos }.distinct()) {
             val c = medianRate(t, qos, "c:")
