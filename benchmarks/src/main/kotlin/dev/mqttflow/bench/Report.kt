@@ -64,6 +64,13 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
     private fun targets() {
         line("## Targets")
         line()
+        val busiest = r.otherLoad.values.maxOrNull() ?: 0.0
+        if (busiest > BUSY_CORES) {
+            val cores = r.machine.cores
+            line("Other processes kept up to ${f2(busiest)} of $cores cores busy during this run: read these")
+            line("verdicts as indicative only (see the load table and the analysis).")
+            line()
+        }
         line("| target | measured | |")
         line("|---|---|---|")
         r.throughput?.let { t ->
@@ -248,6 +255,9 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
         const val P50 = 50.0
         const val P99 = 99.0
         const val P999 = 99.9
+
+        /** Load from other processes above which the verdicts get a warning. */
+        const val BUSY_CORES = 0.25
 
         fun f0(x: Double) = if (x.isNaN()) "–" else "%,.0f".format(x)
 
