@@ -79,11 +79,17 @@ public data class MqttFlowConfig(
     /**
      * Messages a worker's inbox holds before routing waits for it. While routing waits, the
      * client reads no more messages: QoS 1/2 messages stay with the broker (nothing is acked
-     * until handled, and the broker stops sending at [receiveMaximum] unacknowledged ones);
+     * until handled, and the broker stops sending at its window of unacknowledged ones, or at
+     * [receiveMaximum] if set lower);
      * QoS 0 messages that the client cannot buffer are dropped by the client, oldest first.
      */
     public val inboxCapacity: Int = DEFAULT_INBOX_CAPACITY,
-    /** Unacknowledged QoS 1/2 messages the broker may send us at once (MQTT 5 flow control). */
+    /**
+     * Unacknowledged QoS 1/2 messages the broker may send us at once (MQTT 5 flow control). The
+     * default, 65535, is the protocol's own and is not sent, so the broker's window applies
+     * (Mosquitto's `max_inflight_messages`, HiveMQ's limits). Mosquitto before 2.0.13 overshoots a
+     * smaller announced value under a burst, and the client then drops the connection.
+     */
     public val receiveMaximum: Int = DEFAULT_RECEIVE_MAXIMUM,
     /** How long stopping waits for in-flight handlers and each `onDisconnect`. */
     public val shutdownTimeout: Duration = DEFAULT_SHUTDOWN_TIMEOUT,
@@ -122,7 +128,7 @@ public data class MqttFlowConfig(
         public const val DEFAULT_INBOX_CAPACITY: Int = 256
 
         /** Default receive maximum. */
-        public const val DEFAULT_RECEIVE_MAXIMUM: Int = 1024
+        public const val DEFAULT_RECEIVE_MAXIMUM: Int = 65535
 
         /** Default keep-alive. */
         public val DEFAULT_KEEP_ALIVE: Duration = 60.seconds

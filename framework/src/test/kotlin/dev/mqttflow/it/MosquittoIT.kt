@@ -64,4 +64,32 @@ class MosquittoIT :
             withTimeout(20.seconds) { got.await() } shouldBe sent
             job.cancelAndJoin()
         }
+
+        test("a QoS 1 burst from the C publisher reaches a consumer with default settings whole") {
+            // Mosquitto 2.0.11 overshoots an announced receive maximum under a burst and the HiveMQ
+            // client then disconnects; the default (65535, not announced) must not trip over it.
+            val count = java.util.concurrent.atomic.AtomicInteger()
+            val all = CompletableDeferred<Unit>()
+            val ready = CompletableDeferred<Unit>()
+            val total = 5000
+            val counter = consumer("counter", onConnect = {
+                subscribe("burst/x", qos = 1)
+                ready.complete(Unit)
+            }) { if (count.incrementAndGet() == total) all.complete(Unit) }
+            // a broker window wider than the old default (1024), as a tuned Mosquitto has
+            val wide = Mosquitto(extraConfig = "max_inflight_messages 4096")
+            val job = runFlow(MqttFlowConfig(host = "127.0.0.1", port = wide.port), counter)
+            withTimeout(20.seconds) { ready.await() }
+            io {
+                val pub = ProcessBuilder(
+                    "mosquitto_pub", "-h", "127.0.0.1", "-p", "${wide.port}", "-q", "1", "-t", "burst/x", "-l",
+                ).redirectErrorStream(true).start()
+                pub.outputStream.bufferedWriter().use { w -> repeat(total) { w.write("m$it\n") } }
+                pub.waitFor()
+            }
+            withTimeout(60.seconds) { all.await() }
+            count.get() shouldBe total
+            job.cancelAndJoin()
+            wide.close()
+        }
     })
