@@ -19,12 +19,12 @@ class DoorLeftOpenAlarmIT :
 
         test("the Java consumer alerts on a door left open and when it is closed, through a real broker") {
             sqliteIn(dir).use { db ->
-                runSampleFlow(broker, db, DoorLeftOpenAlarm(Duration.ofSeconds(1))) { raw ->
+                runSampleFlow(broker, db, DoorLeftOpenAlarm(Duration.ofSeconds(2))) { raw ->
                     raw.subscribe(DoorLeftOpenAlarm.ALERT_TOPIC)
                     raw.publish("home/back/contact", "open")
                     raw.publish("home/back/contact", "closed") // in time: no alert for the back door
                     raw.publish("home/front/contact", "open")
-                    raw.next() shouldBe (DoorLeftOpenAlarm.ALERT_TOPIC to "the front door has been open for 1 second")
+                    raw.next() shouldBe (DoorLeftOpenAlarm.ALERT_TOPIC to "the front door has been open for 2 seconds")
                     raw.publish("home/front/contact", "closed")
                     raw.next() shouldBe (DoorLeftOpenAlarm.ALERT_TOPIC to "the front door is closed again")
                 }
