@@ -7,6 +7,7 @@ import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.test.StandardTestDispatcher
 import kotlinx.coroutines.test.TestResult
 import kotlinx.coroutines.test.TestScope
 import kotlinx.coroutines.test.runTest
@@ -42,24 +43,36 @@ import kotlin.time.Instant
  * @param config the runtime's settings that matter without a network: [MqttFlowConfig.inboxCapacity]
  *   and [MqttFlowConfig.shutdownTimeout] (virtual time, like everything else).
  * @param startTime what `context.clock.now()` says when the test starts.
+ * @param databaseUrl the database `transaction { … }` reaches (a JDBC URL). Null: a consumer that
+ *   declares tables gets a private in-memory SQLite database, created for this test and gone after
+ *   it; one that declares none gets no database. Declared tables are created before `onConnect`.
+ *   Either way the database's JDBC work runs on the test's dispatcher, so time stays virtual; the
+ *   block reaches it as [ConsumerTestScope.database].
  * @param timeout real time the whole test may take, as in [runTest]; null for its default (60 s).
  */
+@Suppress("LongParameterList") // all but the consumer and the block have defaults and are passed by name
 public fun consumerTest(
     consumer: Consumer,
     params: Map<String, Any?> = emptyMap(),
     failurePolicy: FailurePolicy = FailurePolicy.Continue,
     config: MqttFlowConfig = ConsumerTestScope.DEFAULT_CONFIG,
     startTime: Instant = ConsumerTestScope.DEFAULT_START,
+    databaseUrl: String? = null,
     timeout: Duration? = null,
     block: suspend ConsumerTestScope.() -> Unit,
 ): TestResult {
     val body: suspend TestScope.() -> Unit = {
-        val session = KitSession(testScheduler, consumer, params, failurePolicy, config, startTime)
-        guard(session)
+        val database = openKitDatabase(consumer, databaseUrl, StandardTestDispatcher(testScheduler, "mqttflow-test-io"))
         try {
-            ConsumerTestScope(this, session).block()
+            val session = KitSession(testScheduler, consumer, params, failurePolicy, config, startTime, database)
+            guard(session)
+            try {
+                ConsumerTestScope(this, session).block()
+            } finally {
+                withContext(NonCancellable) { session.stop() }
+            }
         } finally {
-            withContext(NonCancellable) { session.stop() }
+            database?.close()
         }
     }
     return if (timeout == null) runTest(testBody = body) else runTest(timeout = timeout, testBody = body)

@@ -1,6 +1,7 @@
 package dev.mqttflow.testing
 
 import dev.mqttflow.config.MqttFlowConfig
+import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
@@ -87,6 +88,16 @@ public class ConsumerTestScope internal constructor(
 
     /** The channel layer the consumer uses: join groups, send from "outside", inspect. */
     public val layer: ChannelLayer get() = session.layer
+
+    /**
+     * The database the consumer's `transaction { … }` reaches, for the test to fill or check:
+     * `database.transaction { MotionEvents.selectAll().count() }`. Its transactions run on the
+     * test's dispatcher. Fails when the test has none (see `consumerTest`'s `databaseUrl`).
+     */
+    public val database: MqttFlowDatabase
+        get() = session.database ?: throw AssertionError(
+            "this test has no database: the consumer declares no tables; pass consumerTest(databaseUrl = …)",
+        )
 
     /** The consumer's own layer channel (after [connect]). */
     public val channelName: String get() = session.channelName

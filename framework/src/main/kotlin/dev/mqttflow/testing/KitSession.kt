@@ -4,6 +4,8 @@ package dev.mqttflow.testing
 
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.database.declaredTables
 import dev.mqttflow.internal.Runtime
 import dev.mqttflow.internal.RuntimeObserver
 import dev.mqttflow.internal.Worker
@@ -21,6 +23,7 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.test.StandardTestDispatcher
 import kotlinx.coroutines.test.TestCoroutineScheduler
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 import kotlin.time.Duration
 import kotlin.time.Instant
@@ -31,7 +34,9 @@ import kotlin.time.Instant
  * recorder of what the consumer's workers send (before subscriptions are merged across workers,
  * so `actions` is what the consumer did, not what the broker saw; see [published]).
  *
- * Single-threaded: everything runs on the thread that drives [scheduler].
+ * Single-threaded: everything runs on the thread that drives [scheduler]. [database], if any, must
+ * run its JDBC work on a dispatcher of [scheduler] too (see [openKitDatabase]); the session creates
+ * the consumer's declared tables in it at [start] but does not close it.
  */
 internal class KitSession(
     val scheduler: TestCoroutineScheduler,
@@ -40,6 +45,7 @@ internal class KitSession(
     failurePolicy: FailurePolicy,
     config: MqttFlowConfig,
     startTime: Instant,
+    val database: MqttFlowDatabase? = null,
 ) : RuntimeObserver {
     val broker = InMemoryBroker()
     val clock: Clock = VirtualClock(startTime, scheduler)
@@ -51,6 +57,7 @@ internal class KitSession(
         layer = InMemoryChannelLayer(clock = clock),
         failurePolicy = failurePolicy,
         observer = this,
+        context = database ?: EmptyCoroutineContext,
     )
 
     /** The channel layer the consumer's runtime uses (in memory, on the virtual clock). */
@@ -103,6 +110,7 @@ internal class KitSession(
             }
         }
         state = State.RUNNING
+        database?.createMissingTables(declaredTables(listOf(consumer)))
         runtime.start(listOf(consumer), params)
     }
 

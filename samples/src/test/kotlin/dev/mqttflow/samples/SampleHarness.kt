@@ -10,6 +10,8 @@ import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.database.DeclaresTables
 import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.InMemoryChannelLayer
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
@@ -81,7 +83,7 @@ fun sqliteIn(dir: Path): MqttFlowDatabase =
     MqttFlowDatabase.connect("jdbc:sqlite:${Files.createTempFile(dir, "sample", ".db")}")
 
 /**
- * Runs [consumer] with MqttFlow against [broker] and [db], gives [block] a client once the
+ * Runs [consumer] with MqttFlow against [broker], [db] and [layer], gives [block] a client once the
  * consumer's onConnect (its subscriptions) is done, then stops the flow.
  */
 suspend fun runSampleFlow(
@@ -89,13 +91,14 @@ suspend fun runSampleFlow(
     db: MqttFlowDatabase,
     consumer: Consumer,
     clock: Clock = Clock.System,
+    layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
     block: suspend (RawClient) -> Unit,
 ) = coroutineScope {
     val ready = CompletableDeferred<Unit>()
     val signalled = SignalsReady(consumer, ready)
     RawClient(broker.port).use { raw ->
         val config = MqttFlowConfig(host = "127.0.0.1", port = broker.port)
-        val job = launch { MqttFlow(config, clock = clock, database = db).run(signalled) }
+        val job = launch { MqttFlow(config, clock = clock, layer = layer, database = db).run(signalled) }
         withTimeout(20.seconds) { ready.await() }
         try {
             block(raw)

@@ -6,6 +6,7 @@ import com.anthropic.models.messages.Message
 import com.anthropic.models.messages.MessageCreateParams
 import com.anthropic.services.async.MessageServiceAsync
 import dev.mqttflow.errors.ConfigException
+import dev.mqttflow.testing.consumerTest
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
@@ -100,6 +101,23 @@ class ClaudeAdvisorTest :
         test("a failed API call reaches the caller") {
             val (client, _) = mockedClient(CompletableFuture.failedFuture(IOException("connection reset")))
             shouldThrow<IOException> { ClaudeAdvisor(client).advise(reading) }.message shouldBe "connection reset"
+        }
+
+        test("in the consumer, Claude's tool calls become publishes and the guard still applies") {
+            val answer = reply(
+                toolUse("toolu_1", "publish_mqtt", """{"topic": "home/livingroom/ac/set", "payload": "on"}"""),
+                toolUse("toolu_2", "publish_mqtt", """{"topic": "home/sensors/livingroom/x", "payload": "loop"}"""),
+            )
+            val (client, messages) = mockedClient(CompletableFuture.completedFuture(answer))
+            consumerTest(aiAutomation(ClaudeAdvisor(client), AiSettings())) {
+                connect()
+                publish("home/sensors/livingroom/temperature", "28.5", qos = 1)
+                expectPublish("home/livingroom/ac/set", "on")
+                expectNoAction()
+                publish("home/sensors/livingroom/temperature", "28.6", qos = 1) // within the minute
+                expectNoAction()
+            }
+            verify(exactly = 1) { messages.create(any<MessageCreateParams>()) }
         }
 
         test("a missing API key is a configuration error naming the variable") {
