@@ -115,6 +115,10 @@ public data class MqttFlowConfig(
         "shutdownTimeout=$shutdownTimeout)"
 
     public companion object {
+        /** A builder for Java callers; see [MqttFlowConfigBuilder]. */
+        @JvmStatic
+        public fun builder(): MqttFlowConfigBuilder = MqttFlowConfigBuilder()
+
         /** MQTT's standard plain port. */
         public const val DEFAULT_PORT: Int = 1883
 

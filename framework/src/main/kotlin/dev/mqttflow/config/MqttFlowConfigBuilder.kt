@@ -1,0 +1,82 @@
+package dev.mqttflow.config
+
+import java.nio.file.Path
+import kotlin.time.toKotlinDuration
+
+/**
+ * Builds an [MqttFlowConfig] from Java (whose `kotlin.time.Duration` constructor Java cannot call):
+ *
+ * ```java
+ * MqttFlowConfig config = MqttFlowConfig.builder().host("broker.local").port(1883)
+ *     .shutdownTimeout(Duration.ofSeconds(5)).build();
+ * ```
+ *
+ * Every value starts at [MqttFlowConfig]'s default; [build] checks them as the constructor does.
+ */
+public class MqttFlowConfigBuilder internal constructor() {
+    private var config = MqttFlowConfig()
+
+    private inline fun set(change: (MqttFlowConfig) -> MqttFlowConfig) = apply { config = change(config) }
+
+    /** Broker host. */
+    public fun host(host: String): MqttFlowConfigBuilder = set { it.copy(host = host) }
+
+    /** Broker port. */
+    public fun port(port: Int): MqttFlowConfigBuilder = set { it.copy(port = port) }
+
+    /** MQTT client identifier. */
+    public fun clientId(clientId: String): MqttFlowConfigBuilder = set { it.copy(clientId = clientId) }
+
+    /** User name and password. */
+    public fun credentials(username: String, password: String?): MqttFlowConfigBuilder =
+        set { it.copy(username = username, password = password) }
+
+    /** MQTT 5 (default) or 3.1.1. */
+    public fun version(version: MqttVersion): MqttFlowConfigBuilder = set { it.copy(version = version) }
+
+    /** Clean start (default true); false with [sessionExpiry] resumes a persistent session. */
+    public fun cleanStart(cleanStart: Boolean): MqttFlowConfigBuilder = set { it.copy(cleanStart = cleanStart) }
+
+    /** How long the broker keeps the session after a disconnect (MQTT 5). */
+    public fun sessionExpiry(expiry: java.time.Duration): MqttFlowConfigBuilder =
+        set { it.copy(sessionExpiry = expiry.toKotlinDuration()) }
+
+    /** Keep-alive interval. */
+    public fun keepAlive(keepAlive: java.time.Duration): MqttFlowConfigBuilder =
+        set { it.copy(keepAlive = keepAlive.toKotlinDuration()) }
+
+    /** TLS with the system trust store. */
+    public fun useTls(): MqttFlowConfigBuilder = set { it.copy(tls = TlsConfig()) }
+
+    /** TLS trusting [caFile]; with [certFile] and [keyFile], mutual TLS. */
+    public fun tls(caFile: Path?, certFile: Path?, keyFile: Path?): MqttFlowConfigBuilder =
+        set { it.copy(tls = TlsConfig(caFile, certFile, keyFile)) }
+
+    /** MQTT over websockets at [path]. */
+    public fun websockets(path: String): MqttFlowConfigBuilder =
+        set { it.copy(transport = Transport.WEBSOCKETS, wsPath = path) }
+
+    /** The last will. */
+    public fun will(topic: String, payload: ByteArray, qos: Int, retain: Boolean): MqttFlowConfigBuilder =
+        set { it.copy(will = WillConfig(topic, payload, qos, retain)) }
+
+    /** Connection attempts (0 = forever). */
+    public fun retries(retries: Int): MqttFlowConfigBuilder = set { it.copy(retries = retries) }
+
+    /** How long one connection attempt may take. */
+    public fun connectTimeout(timeout: java.time.Duration): MqttFlowConfigBuilder =
+        set { it.copy(connectTimeout = timeout.toKotlinDuration()) }
+
+    /** Messages a worker's inbox holds. */
+    public fun inboxCapacity(capacity: Int): MqttFlowConfigBuilder = set { it.copy(inboxCapacity = capacity) }
+
+    /** MQTT 5 receive maximum. */
+    public fun receiveMaximum(maximum: Int): MqttFlowConfigBuilder = set { it.copy(receiveMaximum = maximum) }
+
+    /** How long stopping waits for in-flight handlers and each `onDisconnect`. */
+    public fun shutdownTimeout(timeout: java.time.Duration): MqttFlowConfigBuilder =
+        set { it.copy(shutdownTimeout = timeout.toKotlinDuration()) }
+
+    /** The configuration. */
+    public fun build(): MqttFlowConfig = config
+}
