@@ -120,22 +120,28 @@ internal class Mqtt5HiveClient(private val config: MqttFlowConfig, builder: Mqtt
     }
 }
 
-private fun Mqtt5Publish.toMessage(): Message {
-    val props = MessageProperties(
-        userProperties = userProperties.asList().map { it.name.toString() to it.value.toString() },
-        contentType = contentType.map { it.toString() }.orElse(null),
-        responseTopic = responseTopic.map { it.toString() }.orElse(null),
-        correlationData = correlationData.map { it.toBytes() }.orElse(null),
-        messageExpiryInterval = if (messageExpiryInterval.isPresent) messageExpiryInterval.asLong else null,
-    )
-    return Message(
-        topic.toString(),
-        payloadAsBytes,
-        qos.code,
-        isRetain,
-        if (props.isEmpty) MessageProperties.NONE else props,
-    )
+private fun Mqtt5Publish.toMessage(): Message = Message(
+    topic.toString(),
+    payloadAsBytes,
+    qos.code,
+    isRetain,
+    if (hasProperties()) properties() else MessageProperties.NONE,
+)
+
+/** Most messages carry no properties: check cheaply before building any. */
+private fun Mqtt5Publish.hasProperties(): Boolean = when {
+    userProperties.asList().isNotEmpty() -> true
+    contentType.isPresent || responseTopic.isPresent -> true
+    else -> correlationData.isPresent || messageExpiryInterval.isPresent
 }
+
+private fun Mqtt5Publish.properties() = MessageProperties(
+    userProperties = userProperties.asList().map { it.name.toString() to it.value.toString() },
+    contentType = contentType.map { it.toString() }.orElse(null),
+    responseTopic = responseTopic.map { it.toString() }.orElse(null),
+    correlationData = correlationData.map { it.toBytes() }.orElse(null),
+    messageExpiryInterval = if (messageExpiryInterval.isPresent) messageExpiryInterval.asLong else null,
+)
 
 internal fun ByteBuffer.toBytes(): ByteArray = ByteArray(remaining()).also { duplicate().get(it) }
 
