@@ -4,6 +4,7 @@ import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.internal.Runtime
+import dev.mqttflow.internal.RuntimeControl
 import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
@@ -11,6 +12,8 @@ import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import kotlin.time.Clock
 
@@ -52,6 +55,24 @@ public class MqttFlow @JvmOverloads constructor(
         try {
             runtime.start(consumers)
             throw runtime.fatal.await()
+        } finally {
+            withContext(NonCancellable) { runtime.stop() }
+        }
+    }
+
+    /**
+     * Like [run], and runs [control] beside the consumers once they started: it may start and stop
+     * top-level consumers while the flow runs ([consumers] may be empty here). If [control] throws,
+     * the flow stops and rethrows it; if it returns, the flow runs on until cancelled.
+     */
+    public suspend fun run(consumers: List<Consumer>, control: suspend ConsumerControl.() -> Unit) {
+        val runtime = Runtime(connectionFactory(config), config, dispatcher, clock, layer, failurePolicy)
+        try {
+            runtime.start(consumers)
+            coroutineScope {
+                launch { RuntimeControl(runtime).control() }
+                throw runtime.fatal.await()
+            }
         } finally {
             withContext(NonCancellable) { runtime.stop() }
         }

@@ -1,0 +1,174 @@
+package dev.mqttflow.script
+
+import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.errors.ScriptException
+import kotlinx.coroutines.runBlocking
+import org.slf4j.LoggerFactory
+import java.io.File
+import java.io.IOException
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.locks.ReentrantLock
+import kotlin.concurrent.withLock
+import kotlin.script.experimental.api.CompiledScript
+import kotlin.script.experimental.api.ResultValue
+import kotlin.script.experimental.api.ResultWithDiagnostics
+import kotlin.script.experimental.api.ScriptCompilationConfiguration
+import kotlin.script.experimental.api.ScriptEvaluationConfiguration
+import kotlin.script.experimental.api.implicitReceivers
+import kotlin.script.experimental.host.FileScriptSource
+import kotlin.script.experimental.jvm.BasicJvmScriptEvaluator
+import kotlin.script.experimental.jvm.baseClassLoader
+import kotlin.script.experimental.jvm.defaultJvmScriptingHostConfiguration
+import kotlin.script.experimental.jvm.jvm
+import kotlin.script.experimental.jvm.loadDependencies
+import kotlin.script.experimental.jvmhost.JvmScriptCompiler
+import kotlin.time.Duration
+import kotlin.time.TimeSource
+
+/**
+ * Compiles and loads `.mqtt.kts` scripts.
+ *
+ * ```kotlin
+ * val host = ScriptHost()
+ * val script = host.load(File("hall-light.mqtt.kts"))   // throws ScriptException on errors
+ * MqttFlow(config).run(script.consumers)
+ * ```
+ *
+ * [compile] and [load] block for real time (a cold compile takes seconds; a [cache] hit tens of
+ * milliseconds): call them before `runTest`, or on an IO thread. One compile runs at a time.
+ */
+public class ScriptHost(
+    /** Where compiled scripts are kept between runs; null compiles every time. */
+    public val cache: ScriptCache? = ScriptCache(),
+    private val configuration: ScriptCompilationConfiguration = MqttFlowScriptCompilation,
+) {
+    private val log = LoggerFactory.getLogger("mqttflow.script")
+    private val compiler by lazy { JvmScriptCompiler(defaultJvmScriptingHostConfiguration) }
+    private val evaluator = BasicJvmScriptEvaluator()
+    private val lock = ReentrantLock()
+    private val compileCount = AtomicInteger()
+
+    /** How often the Kotlin compiler ran: scripts not found in the [cache]. */
+    public val compilations: Int get() = compileCount.get()
+
+    /** Compiles [file] (or takes it from the [cache]) without running it; see [ScriptResult.problems]. */
+    public fun compile(file: File): ScriptResult {
+        val started = TimeSource.Monotonic.markNow()
+        val text = try {
+            file.readText()
+        } catch (e: IOException) {
+            val problem = ScriptProblem(file.path, 0, 0, ScriptProblem.ERROR, "cannot read the script: $e")
+            return ScriptResult(file, listOf(problem), null, false, started.elapsedNow())
+        }
+        val source = FileScriptSource(file, text)
+        return lock.withLock {
+            val cached = cache?.get(source, configuration)
+            if (cached != null) {
+                ScriptResult(file, emptyList(), cached, true, started.elapsedNow())
+            } else {
+                compileCount.incrementAndGet()
+                val result = runBlocking { compiler(source, configuration) }
+                val problems = ScriptProblem.from(result.reports, file.path, source.locationId)
+                val compiled = (result as? ResultWithDiagnostics.Success)?.value
+                if (compiled != null) cache?.store(compiled, source, configuration)
+                ScriptResult(file, problems, compiled, false, started.elapsedNow())
+            }
+        }
+    }
+
+    /**
+     * Compiles and runs [file], returning the consumers it defines. Throws [ScriptException] if it
+     * does not compile (every error in the message, `file:line:col: error: …`) or if its body threw.
+     */
+    public fun load(file: File): LoadedScript = load(compile(file))
+
+    /** Runs a script [compile] returned; throws [ScriptException] if it had errors or its body threw. */
+    public fun load(result: ScriptResult): LoadedScript {
+        val compiled = result.compiled
+        if (compiled == null || !result.isSuccess) {
+            val first = result.errors.firstOrNull()
+            throw ScriptException(
+                result.file.path,
+                first?.line ?: 0,
+                first?.column ?: 0,
+                result.errors.joinToString("\n").ifEmpty { "${result.file.path}: error: the script did not compile" },
+            )
+        }
+        val name = ScriptDefaults.scriptName(result.file.name)
+        val scope = MqttFlowScriptScope(name)
+        val evaluated = runBlocking { evaluator(compiled, evaluationConfiguration(scope)) }
+        val value = (evaluated as? ResultWithDiagnostics.Success)?.value?.returnValue
+        if (value == null) {
+            val problems = ScriptProblem.from(evaluated.reports, result.file.path, null)
+            throw ScriptException(
+                result.file.path,
+                0,
+                0,
+                problems.joinToString("\n").ifEmpty { "${result.file.path}: error: the script could not be run" },
+            )
+        }
+        if (value is ResultValue.Error) throw bodyFailed(result.file, value.error)
+        val consumers = scope.finish()
+        if (consumers.isEmpty()) log.warn("{} defines no consumer: add mqttConsumer {{ … }}", result.file.path)
+        return LoadedScript(result.file, name, consumers, result.fromCache)
+    }
+
+    private fun evaluationConfiguration(scope: MqttFlowScriptScope) = ScriptEvaluationConfiguration {
+        implicitReceivers(scope)
+        jvm {
+            // The script's classpath is this process's: load nothing twice.
+            baseClassLoader(MqttFlowScriptScope::class.java.classLoader)
+            loadDependencies(false)
+        }
+    }
+
+    private fun bodyFailed(file: File, error: Throwable): ScriptException {
+        val frame = error.stackTrace.firstOrNull { it.fileName == file.name && it.lineNumber > 0 }
+        val line = frame?.lineNumber ?: 0
+        val where = if (line > 0) "${file.path}:$line" else file.path
+        return ScriptException(file.path, line, 0, "$where: error: the script threw $error", error)
+    }
+}
+
+/** What [ScriptHost.compile] found out about a script. */
+public class ScriptResult internal constructor(
+    /** The script. */
+    public val file: File,
+    /** Errors and warnings, in the compiler's order. */
+    public val problems: List<ScriptProblem>,
+    internal val compiled: CompiledScript?,
+    /** True when the compiled script came from the [ScriptCache]. */
+    public val fromCache: Boolean,
+    /** How long compiling (or the cache lookup) took. */
+    public val elapsed: Duration,
+) {
+    /** The errors among [problems]. */
+    public val errors: List<ScriptProblem> get() = problems.filter { it.isError }
+
+    /** True when the script compiled. */
+    public val isSuccess: Boolean get() = compiled != null && errors.isEmpty()
+
+    override fun toString(): String = problems.joinToString("\n")
+}
+
+/** A script that compiled and ran: the [consumers] it defines. */
+public class LoadedScript internal constructor(
+    /** The script. */
+    public val file: File,
+    /** The script's name: its file name without `.mqtt.kts`. */
+    public val name: String,
+    /** The consumers it defines, in order. */
+    public val consumers: List<Consumer>,
+    /** True when the compiled script came from the [ScriptCache]. */
+    public val fromCache: Boolean,
+) {
+    /**
+     * The consumer called [name] in the script (`lights` for `mqttConsumer("lights")`), or by its
+     * full name (`hall-light:lights`); the script's name gives the unnamed one.
+     */
+    public fun consumer(name: String): Consumer = consumers.firstOrNull { it.name == name }
+        ?: consumers.firstOrNull { it.name == "${this.name}:$name" }
+        ?: throw NoSuchElementException(
+            "${file.path} defines no consumer '$name'; it defines ${consumers.joinToString { "'${it.name}'" }}",
+        )
+}
