@@ -122,7 +122,7 @@ public class ScriptCache(
             is JvmDependency -> value.classpath.joinToString(File.pathSeparator) { it.absolutePath }
             is Collection<*> -> value.joinToString(",", "[", "]") { stable(it) }
             is Map<*, *> -> value.entries.joinToString(",", "{", "}") { "${stable(it.key)}=${stable(it.value)}" }
-            else -> value.javaClass.name
+            else -> value.toString()
         }
     }
 }

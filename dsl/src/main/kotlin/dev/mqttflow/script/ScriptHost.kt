@@ -22,6 +22,7 @@ import kotlin.script.experimental.jvm.defaultJvmScriptingHostConfiguration
 import kotlin.script.experimental.jvm.jvm
 import kotlin.script.experimental.jvm.loadDependencies
 import kotlin.script.experimental.jvmhost.JvmScriptCompiler
+import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 import kotlin.time.Duration
 import kotlin.time.TimeSource
 
@@ -40,7 +41,7 @@ import kotlin.time.TimeSource
 public class ScriptHost(
     /** Where compiled scripts are kept between runs; null compiles every time. */
     public val cache: ScriptCache? = ScriptCache(),
-    private val configuration: ScriptCompilationConfiguration = MqttFlowScriptCompilation,
+    private val configuration: ScriptCompilationConfiguration = defaultConfiguration,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.script")
     private val compiler by lazy { JvmScriptCompiler(defaultJvmScriptingHostConfiguration) }
@@ -128,6 +129,11 @@ public class ScriptHost(
         val where = if (line > 0) "${file.path}:$line" else file.path
         return ScriptException(file.path, line, 0, "$where: error: the script threw $error", error)
     }
+}
+
+/** [MqttFlowScript]'s compilation configuration, as the `@KotlinScript` annotation gives it (and IDEs see it). */
+internal val defaultConfiguration: ScriptCompilationConfiguration by lazy {
+    createJvmCompilationConfigurationFromTemplate<MqttFlowScript>()
 }
 
 /** What [ScriptHost.compile] found out about a script. */
