@@ -34,9 +34,15 @@ public class ScriptWatcher(
         require(interval.isPositive()) { "the watch interval must be positive, not $interval" }
     }
 
-    /** The files whose content changed, one emission per settled change; runs until cancelled. */
+    /** What the files looked like when this watcher was made: changes are counted from here. */
+    private val baseline = this.files.associateWith { stat(it) to digest(it) }
+
+    /**
+     * The files (absolute) whose content changed since this watcher was made, one emission per
+     * settled change; runs until cancelled.
+     */
     public fun changes(): Flow<File> = flow {
-        val states = files.associateWith { FileState(stat(it), digest(it)) }
+        val states = baseline.mapValues { (_, v) -> FileState(v.first, v.second) }
         while (true) {
             delay(interval)
             for ((file, state) in states) {
