@@ -86,32 +86,26 @@ public class ScriptHost(
     /** Runs a script [compile] returned; throws [ScriptException] if it had errors or its body threw. */
     public fun load(result: ScriptResult): LoadedScript {
         val compiled = result.compiled
-        if (compiled == null || !result.isSuccess) {
-            val first = result.errors.firstOrNull()
-            throw ScriptException(
-                result.file.path,
-                first?.line ?: 0,
-                first?.column ?: 0,
-                result.errors.joinToString("\n").ifEmpty { "${result.file.path}: error: the script did not compile" },
-            )
-        }
+        if (compiled == null || !result.isSuccess) throw problems(result.file, result.errors, "did not compile")
         val name = ScriptDefaults.scriptName(result.file.name)
         val scope = MqttFlowScriptScope(name)
-        val evaluated = runBlocking { evaluator(compiled, evaluationConfiguration(scope)) }
-        val value = (evaluated as? ResultWithDiagnostics.Success)?.value?.returnValue
-        if (value == null) {
-            val problems = ScriptProblem.from(evaluated.reports, result.file.path, null)
-            throw ScriptException(
-                result.file.path,
-                0,
-                0,
-                problems.joinToString("\n").ifEmpty { "${result.file.path}: error: the script could not be run" },
-            )
-        }
+        val value = evaluate(compiled, result.file, scope)
         if (value is ResultValue.Error) throw bodyFailed(result.file, value.error)
         val consumers = scope.finish()
-        if (consumers.isEmpty()) log.warn("{} defines no consumer: add mqttConsumer {{ … }}", result.file.path)
+        if (consumers.isEmpty()) log.warn("{} defines no consumer: add mqttConsumer { … }", result.file.path)
         return LoadedScript(result.file, name, consumers, result.fromCache)
+    }
+
+    private fun evaluate(compiled: CompiledScript, file: File, scope: MqttFlowScriptScope): ResultValue {
+        val evaluated = runBlocking { evaluator(compiled, evaluationConfiguration(scope)) }
+        return (evaluated as? ResultWithDiagnostics.Success)?.value?.returnValue
+            ?: throw problems(file, ScriptProblem.from(evaluated.reports, file.path, null), "cannot run")
+    }
+
+    private fun problems(file: File, problems: List<ScriptProblem>, otherwise: String): ScriptException {
+        val first = problems.firstOrNull()
+        val message = problems.joinToString("\n").ifEmpty { "${file.path}: error: the script $otherwise" }
+        return ScriptException(file.path, first?.line ?: 0, first?.column ?: 0, message)
     }
 
     private fun evaluationConfiguration(scope: MqttFlowScriptScope) = ScriptEvaluationConfiguration {

@@ -13,6 +13,11 @@ import kotlinx.serialization.json.JsonElement
 public fun Message.json(): JsonElement = Json.parseToJsonElement(text)
 
 /** Publishes [json] as compact JSON text (`buildJsonObject { put("on", true) }`). Imported in every script. */
-public suspend fun ConsumerContext.publishJson(topic: String, json: JsonElement, qos: Int = 0, retain: Boolean = false) {
+public suspend fun ConsumerContext.publishJson(
+    topic: String,
+    json: JsonElement,
+    qos: Int = 0,
+    retain: Boolean = false,
+) {
     publish(topic, json.toString(), qos, retain)
 }

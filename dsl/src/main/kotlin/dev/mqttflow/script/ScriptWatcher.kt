@@ -70,7 +70,14 @@ public class ScriptWatcher(
 
     private fun stat(file: File): Stat? = try {
         val attributes = Files.readAttributes(file.toPath(), BasicFileAttributes::class.java)
-        if (attributes.isRegularFile) Stat(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes.size()) else null
+        if (attributes.isRegularFile) {
+            Stat(
+                attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                attributes.size(),
+            )
+        } else {
+            null
+        }
     } catch (_: java.io.IOException) {
         null
     }

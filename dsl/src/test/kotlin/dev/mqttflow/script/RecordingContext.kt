@@ -49,7 +49,12 @@ class RecordingContext(override val coroutineContext: CoroutineContext = Job()) 
         actions += action
     }
 
-    override suspend fun spawnWorker(appId: Int, consumer: Consumer, params: Map<String, Any?>, policy: FailurePolicy?) {
+    override suspend fun spawnWorker(
+        appId: Int,
+        consumer: Consumer,
+        params: Map<String, Any?>,
+        policy: FailurePolicy?,
+    ) {
         actions += SpawnWorker(appId, consumer.name, params, consumer)
     }
 

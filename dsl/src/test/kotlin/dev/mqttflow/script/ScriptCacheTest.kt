@@ -108,6 +108,7 @@ class ScriptCacheTest :
                 ScriptCache.defaultDirectory(mapOf("MQTTFLOW_SCRIPT_CACHE" to "/x", "XDG_CACHE_HOME" to "/c"), home),
                 ScriptCache.defaultDirectory(mapOf("XDG_CACHE_HOME" to "/c"), home),
                 ScriptCache.defaultDirectory(emptyMap(), home),
-            ) shouldContainExactly listOf(Paths.get("/x"), Paths.get("/c/mqttflow"), Paths.get("/home/ada/.cache/mqttflow"))
+            ) shouldContainExactly
+                listOf(Paths.get("/x"), Paths.get("/c/mqttflow"), Paths.get("/home/ada/.cache/mqttflow"))
         }
     })

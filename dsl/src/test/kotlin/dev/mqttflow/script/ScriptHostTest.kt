@@ -43,7 +43,9 @@ class ScriptHostTest :
             val context = RecordingContext()
             lights.onConnect(context)
             lights.onMessage(context, Message("home/hall/motion", "1".encodeToByteArray()))
-            script.consumer("hall-light").onMessage(context, Message("home/x", """{"watts":3500}""".encodeToByteArray()))
+            script.consumer(
+                "hall-light",
+            ).onMessage(context, Message("home/x", """{"watts":3500}""".encodeToByteArray()))
             context.actions shouldContainExactly listOf(
                 Subscribe("home/hall/motion", 1),
                 Publish("home/lights/hall/set", "on", qos = 1),

@@ -90,7 +90,7 @@ class ScriptRunIT :
                     onMessage { publish("it3/pong", "$v", qos = 1) }
                     onDisconnect { publish("it3/status", "bye $v", qos = 1) }
                 }
-                """.trimIndent() + "\n"
+            """.trimIndent() + "\n"
             val file = TestScripts.write("echo.mqtt.kts", version("v1"))
             val script = host.load(file)
             val watcher = ScriptWatcher(listOf(file), 20.milliseconds)

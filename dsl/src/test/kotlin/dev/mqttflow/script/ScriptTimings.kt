@@ -20,6 +20,8 @@ fun main(args: Array<String>) {
     val script = host.load(result)
     println(
         "fromCache=${result.fromCache} compile=${result.elapsed} load=${t1.elapsedNow()} " +
-            "total=${t0.elapsedNow()} consumers=${script.consumers.map { it.name }} cp=${ScriptClasspath.current().size}",
+            "total=${t0.elapsedNow()} consumers=${script.consumers.map {
+                it.name
+            }} cp=${ScriptClasspath.current().size}",
     )
 }

@@ -37,7 +37,12 @@ class ScriptWatcherTest :
             val watcher = ScriptWatcher(listOf(file), fast)
             val temp = file.resolveSibling("renamed.mqtt.kts.tmp")
             temp.writeText("mqttConsumer(\"new\") { }\n")
-            Files.move(temp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING)
+            Files.move(
+                temp.toPath(),
+                file.toPath(),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING,
+            )
             withTimeout(10.seconds) { watcher.changes().first() } shouldBe file.absoluteFile
         }
 

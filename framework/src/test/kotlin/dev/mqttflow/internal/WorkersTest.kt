@@ -225,7 +225,7 @@ class WorkersTest :
                 }
             }
         }
-    
+
         test("a master runs hundreds of workers, one per room, each reached by its own topic") {
             runTest {
                 val broker = FakeBroker()
