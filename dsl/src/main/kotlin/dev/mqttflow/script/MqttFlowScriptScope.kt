@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory
 public class MqttFlowScriptScope internal constructor(
     /** The script's name: its file name without `.mqtt.kts`. */
     public val scriptName: String,
+    private val environment: Map<String, String> = System.getenv(),
 ) {
     private val defined = ArrayList<Consumer>()
 
@@ -23,6 +24,13 @@ public class MqttFlowScriptScope internal constructor(
 
     /** A logger named `mqttflow.script.<script name>`, for handlers to log with. */
     public val log: Logger = LoggerFactory.getLogger("mqttflow.script.$scriptName")
+
+    /**
+     * The environment variable [name], or null: settings of an automation
+     * (`val threshold = env("ENERGY_ALERT_WATTS")?.toDouble() ?: 3000.0`). A [ScriptHost] may be
+     * given another environment, for tests.
+     */
+    public fun env(name: String): String? = environment[name]
 
     /** Describes the consumer `<script name>:<name>` and adds it to the script's consumers. */
     public fun mqttConsumer(name: String, block: ConsumerBuilder.() -> Unit): Consumer {

@@ -41,6 +41,8 @@ import kotlin.time.TimeSource
 public class ScriptHost(
     /** Where compiled scripts are kept between runs; null compiles every time. */
     public val cache: ScriptCache? = ScriptCache(),
+    /** What scripts see through `env(name)`; tests pass their own settings here. */
+    private val environment: Map<String, String> = System.getenv(),
     private val configuration: ScriptCompilationConfiguration = defaultConfiguration,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.script")
@@ -88,7 +90,7 @@ public class ScriptHost(
         val compiled = result.compiled
         if (compiled == null || !result.isSuccess) throw problems(result.file, result.errors, "did not compile")
         val name = ScriptDefaults.scriptName(result.file.name)
-        val scope = MqttFlowScriptScope(name)
+        val scope = MqttFlowScriptScope(name, environment)
         val value = evaluate(compiled, result.file, scope)
         if (value is ResultValue.Error) throw bodyFailed(result.file, value.error)
         val consumers = scope.finish()
