@@ -26,7 +26,7 @@ import kotlin.script.experimental.jvm.updateClasspath
  * scripts with [ScriptHost].
  */
 @KotlinScript(
-    displayName = "mqttflow script",
+    displayName = ScriptDefaults.DISPLAY_NAME,
     fileExtension = ScriptDefaults.EXTENSION,
     compilationConfiguration = MqttFlowScriptCompilation::class,
 )
@@ -48,6 +48,9 @@ public object MqttFlowScriptCompilation : ScriptCompilationConfiguration({
 public object ScriptDefaults {
     /** The file name ending of scripts. */
     public const val EXTENSION: String = "mqtt.kts"
+
+    /** What tools call these scripts. */
+    public const val DISPLAY_NAME: String = "mqttflow script"
 
     /** The JVM bytecode target scripts compile to. */
     public const val JVM_TARGET: String = "17"

@@ -10,19 +10,26 @@ import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.locks.ReentrantLock
 import kotlin.concurrent.withLock
 import kotlin.script.experimental.api.CompiledScript
+import kotlin.script.experimental.api.KotlinType
 import kotlin.script.experimental.api.ResultValue
 import kotlin.script.experimental.api.ResultWithDiagnostics
 import kotlin.script.experimental.api.ScriptCompilationConfiguration
 import kotlin.script.experimental.api.ScriptEvaluationConfiguration
+import kotlin.script.experimental.api.baseClass
+import kotlin.script.experimental.api.displayName
+import kotlin.script.experimental.api.fileExtension
+import kotlin.script.experimental.api.fileNamePattern
+import kotlin.script.experimental.api.filePathPattern
+import kotlin.script.experimental.api.hostConfiguration
 import kotlin.script.experimental.api.implicitReceivers
 import kotlin.script.experimental.host.FileScriptSource
+import kotlin.script.experimental.host.withDefaultsFrom
 import kotlin.script.experimental.jvm.BasicJvmScriptEvaluator
 import kotlin.script.experimental.jvm.baseClassLoader
 import kotlin.script.experimental.jvm.defaultJvmScriptingHostConfiguration
 import kotlin.script.experimental.jvm.jvm
 import kotlin.script.experimental.jvm.loadDependencies
 import kotlin.script.experimental.jvmhost.JvmScriptCompiler
-import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 import kotlin.time.Duration
 import kotlin.time.TimeSource
 
@@ -127,9 +134,21 @@ public class ScriptHost(
     }
 }
 
-/** [MqttFlowScript]'s compilation configuration, as the `@KotlinScript` annotation gives it (and IDEs see it). */
+/**
+ * [MqttFlowScript]'s compilation configuration, as its `@KotlinScript` annotation gives it (and as IDEs
+ * see it), built by hand: reading the annotation needs kotlin-reflect, which costs a cached start
+ * most of a second. ScriptHostTest checks that both agree.
+ */
 internal val defaultConfiguration: ScriptCompilationConfiguration by lazy {
-    createJvmCompilationConfigurationFromTemplate<MqttFlowScript>()
+    ScriptCompilationConfiguration(MqttFlowScriptCompilation) {
+        hostConfiguration.update { it.withDefaultsFrom(defaultJvmScriptingHostConfiguration) }
+        baseClass(KotlinType(MqttFlowScript::class))
+        fileExtension(ScriptDefaults.EXTENSION)
+        @Suppress("DEPRECATION_ERROR")
+        fileNamePattern("")
+        filePathPattern("")
+        displayName(ScriptDefaults.DISPLAY_NAME)
+    }
 }
 
 /** What [ScriptHost.compile] found out about a script. */

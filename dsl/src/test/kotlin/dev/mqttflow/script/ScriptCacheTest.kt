@@ -8,7 +8,9 @@ import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import java.nio.file.Paths
+import kotlin.script.experimental.api.ScriptCompilationConfiguration
 import kotlin.script.experimental.host.FileScriptSource
+import kotlin.script.experimental.jvmhost.createJvmCompilationConfigurationFromTemplate
 
 class ScriptCacheTest :
     FunSpec({
@@ -100,6 +102,13 @@ class ScriptCacheTest :
                 .map { ScriptCache.stable(it) }
                 .filter { identity.containsMatchIn(it) }
                 .shouldBeEmpty()
+        }
+
+        test("the configuration built by hand is the one the @KotlinScript annotation gives") {
+            val fromAnnotation = createJvmCompilationConfigurationFromTemplate<MqttFlowScript>()
+            fun rendered(c: ScriptCompilationConfiguration) =
+                c.notTransientData.entries.associate { it.key.name to ScriptCache.stable(it.value) }
+            rendered(defaultConfiguration) shouldBe rendered(fromAnnotation)
         }
 
         test("the cache folder is MQTTFLOW_SCRIPT_CACHE, else XDG_CACHE_HOME/mqttflow, else ~/.cache/mqttflow") {

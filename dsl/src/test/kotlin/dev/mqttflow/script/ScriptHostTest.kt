@@ -110,6 +110,32 @@ class ScriptHostTest :
             e.line shouldBe 2
         }
 
+        test("mqttConsumer inside a handler is refused: consumers belong at the top level") {
+            val file = TestScripts.write(
+                "nested.mqtt.kts",
+                """
+                mqttConsumer("outer") {
+                    onConnect { mqttConsumer("inner") { } }
+                }
+                """,
+            )
+            val outer = host.load(file).consumer("outer")
+            val e = shouldThrow<IllegalStateException> { outer.onConnect(RecordingContext()) }
+            e.message shouldBe "mqttConsumer { } belongs at the top level of a script, not inside a handler"
+        }
+
+        test("env reads the environment the host was given") {
+            val file = TestScripts.write(
+                "settings.mqtt.kts",
+                """
+                val limit = env("LIMIT")?.toInt() ?: 1
+                mqttConsumer("limit-${'$'}limit") { }
+                """,
+            )
+            val custom = ScriptHost(host.cache, environment = mapOf("LIMIT" to "7"))
+            custom.load(file).consumers.map { it.name } shouldContainExactly listOf("settings:limit-7")
+        }
+
         test("two unnamed consumers in one script are refused with a hint") {
             val file = TestScripts.write(
                 "twins.mqtt.kts",

@@ -4,24 +4,28 @@ import java.io.File
 import java.nio.file.Paths
 import kotlin.time.TimeSource
 
-/** Prints how long compiling and loading a script takes: `ScriptTimings FILE CACHE_DIR`. */
+/**
+ * Prints where the time goes when a script is compiled or taken from the cache, in a fresh JVM:
+ * `ScriptTimingsKt FILE CACHE_DIR`. A measuring aid (see docs/benchmarks.md), not a test.
+ */
 fun main(args: Array<String>) {
-    val t0 = TimeSource.Monotonic.markNow()
-    val a = TimeSource.Monotonic.markNow()
+    val clock = TimeSource.Monotonic
+    val start = clock.markNow()
+    var mark = clock.markNow()
+    val steps = LinkedHashMap<String, String>()
+    fun step(name: String) {
+        steps[name] = "${mark.elapsedNow().inWholeMilliseconds} ms"
+        mark = clock.markNow()
+    }
     FrameworkBuild.id
-    val b = TimeSource.Monotonic.markNow()
+    step("build id")
     ScriptClasspath.current()
-    val c = TimeSource.Monotonic.markNow()
-    MqttFlowScriptCompilation.toString()
-    println("buildId=${b - a} classpath=${c - b} config=${c.elapsedNow()}")
-    val host = ScriptHost(ScriptCache(Paths.get(args[1])))
+    step("classpath")
+    val host = ScriptHost(ScriptCache(Paths.get(args[0 + 1])))
+    step("host")
     val result = host.compile(File(args[0]))
-    val t1 = TimeSource.Monotonic.markNow()
+    step(if (result.fromCache) "cache hit" else "compile")
     val script = host.load(result)
-    println(
-        "fromCache=${result.fromCache} compile=${result.elapsed} load=${t1.elapsedNow()} " +
-            "total=${t0.elapsedNow()} consumers=${script.consumers.map {
-                it.name
-            }} cp=${ScriptClasspath.current().size}",
-    )
+    step("evaluate")
+    println("$steps total ${start.elapsedNow().inWholeMilliseconds} ms; consumers ${script.consumers.map { it.name }}")
 }
