@@ -14,6 +14,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.TimeSource
 
 class ScriptRunIT :
     FunSpec({
@@ -107,10 +108,12 @@ class ScriptRunIT :
                 peer.publish("it3/ping", "?")
                 peer.next() shouldBe ("it3/pong" to "v1")
 
+                val edited = TimeSource.Monotonic.markNow()
                 file.writeText(version("v2"))
                 peer.next() shouldBe ("it3/status" to "bye v1")
                 peer.next() shouldBe ("it3/status" to "ready v2")
-                withTimeout(20.seconds) { events.receive() }.shouldBeInstanceOf<ReloadEvent.Reloaded>()
+                val reloaded = withTimeout(20.seconds) { events.receive() }.shouldBeInstanceOf<ReloadEvent.Reloaded>()
+                println("reload: ${edited.elapsedNow()} from the edit to the new version's ready; $reloaded")
                 peer.publish("it3/ping", "?")
                 peer.next() shouldBe ("it3/pong" to "v2")
 

@@ -28,4 +28,11 @@ fun main(args: Array<String>) {
     val script = host.load(result)
     step("evaluate")
     println("$steps total ${start.elapsedNow().inWholeMilliseconds} ms; consumers ${script.consumers.map { it.name }}")
+    // With a third argument N: N more compiles in this JVM, as a --watch reload does them.
+    val again = args.getOrNull(2)?.toInt() ?: 0
+    if (again > 0) {
+        val uncached = ScriptHost(cache = null)
+        val times = (1..again).map { uncached.compile(File(args[0])).elapsed.inWholeMilliseconds }
+        println("warm compiles: $times ms")
+    }
 }
