@@ -3,18 +3,30 @@ package dev.mqttflow
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.database.declaredTables
 import dev.mqttflow.internal.Runtime
 import dev.mqttflow.internal.RuntimeControl
 import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
 import dev.mqttflow.worker.FailurePolicy
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
+import kotlin.coroutines.AbstractCoroutineContextElement
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 
 /**
@@ -30,6 +42,10 @@ import kotlin.time.Clock
  * [failurePolicy] is what a worker does after a handler threw (workers spawned with their own
  * policy excepted); [layer] is the channel layer the workers share (in memory by default; pass a
  * [dev.mqttflow.layer.RedisChannelLayer] to talk across processes). The layer is not closed by [run].
+ *
+ * [database] is what handlers reach with `transaction { … }`; the tables consumers declare are
+ * created there at startup if missing. Left null, a database is opened only when a consumer
+ * declares tables: the one `MQTTFLOW_DB_URL` names, else the SQLite file `mqttflow.db`.
  */
 public class MqttFlow @JvmOverloads constructor(
     private val config: MqttFlowConfig = MqttFlowConfig(),
@@ -37,6 +53,7 @@ public class MqttFlow @JvmOverloads constructor(
     private val clock: Clock = Clock.System,
     private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
     private val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
+    private val database: MqttFlowDatabase? = null,
     private val connectionFactory: (MqttFlowConfig) -> BrokerConnection = ::HiveMqConnection,
 ) {
     /** Connects, starts one worker per consumer, and suspends until cancelled. */
@@ -51,13 +68,7 @@ public class MqttFlow @JvmOverloads constructor(
      */
     public suspend fun run(consumers: List<Consumer>) {
         require(consumers.isNotEmpty()) { "give MqttFlow.run at least one consumer" }
-        val runtime = Runtime(connectionFactory(config), config, dispatcher, clock, layer, failurePolicy)
-        try {
-            runtime.start(consumers)
-            throw runtime.fatal.await()
-        } finally {
-            withContext(NonCancellable) { runtime.stop() }
-        }
+        run(consumers, started = null, control = null)
     }
 
     /**
@@ -66,15 +77,95 @@ public class MqttFlow @JvmOverloads constructor(
      * the flow stops and rethrows it; if it returns, the flow runs on until cancelled.
      */
     public suspend fun run(consumers: List<Consumer>, control: suspend ConsumerControl.() -> Unit) {
-        val runtime = Runtime(connectionFactory(config), config, dispatcher, clock, layer, failurePolicy)
+        run(consumers, started = null, control = control)
+    }
+
+    private suspend fun run(
+        consumers: List<Consumer>,
+        started: CompletableDeferred<Unit>?,
+        control: (suspend ConsumerControl.() -> Unit)?,
+    ) {
+        val tables = declaredTables(consumers)
+        val db = database ?: if (tables.isEmpty()) null else MqttFlowDatabase.fromEnvironment()
         try {
-            runtime.start(consumers)
-            coroutineScope {
-                launch { RuntimeControl(runtime).control() }
-                throw runtime.fatal.await()
+            db?.createMissingTables(tables)
+            val runtime = Runtime(
+                connectionFactory(config),
+                config,
+                dispatcher,
+                clock,
+                layer,
+                failurePolicy,
+                context = db ?: EmptyCoroutineContext,
+            )
+            try {
+                runtime.start(consumers)
+                started?.complete(Unit)
+                coroutineScope {
+                    if (control != null) launch { RuntimeControl(runtime).control() }
+                    throw runtime.fatal.await()
+                }
+            } finally {
+                withContext(NonCancellable) { runtime.stop() }
             }
         } finally {
-            withContext(NonCancellable) { runtime.stop() }
+            if (database == null) db?.close()
         }
+    }
+
+    /**
+     * For Java and other blocking callers: connects and starts the consumers on a background scope,
+     * returns once they run (or throws what stopped the connect), and gives a handle whose
+     * [RunningFlow.close] stops everything the way cancelling [run] does.
+     *
+     * ```java
+     * try (RunningFlow flow = new MqttFlow(config).start(List.of(new Lights()))) { flow.join(); }
+     * ```
+     */
+    public fun start(consumers: List<Consumer>): RunningFlow {
+        val started = CompletableDeferred<Unit>()
+        val failed = RunningFlow.Failure()
+        val job = CoroutineScope(dispatcher + SupervisorJob() + failed).launch {
+            try {
+                run(consumers, started, control = null)
+            } catch (@Suppress("TooGenericExceptionCaught") e: Throwable) { // relayed to the caller as is
+                started.completeExceptionally(e)
+                throw e
+            }
+        }
+        runBlocking { started.await() }
+        return RunningFlow(job, failed)
+    }
+}
+
+/** A running [MqttFlow] started with [MqttFlow.start]. */
+public class RunningFlow internal constructor(private val job: Job, private val failure: Failure) : AutoCloseable {
+    /** Keeps what ended the flow, instead of printing it as uncaught. */
+    internal class Failure :
+        AbstractCoroutineContextElement(CoroutineExceptionHandler),
+        CoroutineExceptionHandler {
+        @Volatile
+        var error: Throwable? = null
+
+        override fun handleException(context: CoroutineContext, exception: Throwable) {
+            error = exception
+        }
+    }
+
+    /** True until the flow stopped. */
+    public val isRunning: Boolean get() = job.isActive
+
+    /**
+     * Blocks until the flow stops by itself or is closed; rethrows what stopped it by itself
+     * ([dev.mqttflow.errors.ConnectionException] when the broker was lost for good).
+     */
+    public fun join() {
+        runBlocking { job.join() }
+        failure.error?.let { throw it }
+    }
+
+    /** Stops: every worker's `onDisconnect` runs, handlers in flight finish (bounded), the connection closes. */
+    override fun close() {
+        runBlocking { job.cancelAndJoin() }
     }
 }

@@ -7,6 +7,7 @@ import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.worker.WorkerFailure
 import kotlinx.serialization.serializer
+import org.jetbrains.exposed.v1.core.Table
 
 /** A handler with no message: `onConnect` and `onDisconnect` bodies. */
 public typealias LifecycleHandler = suspend ConsumerContext.() -> Unit
@@ -47,6 +48,15 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     private val routes = mutableListOf<Pair<TopicPattern, MessageHandler>>()
     private val layerHandlers = LinkedHashMap<String, LayerHandler>()
     private var failure: FailureHandler? = null
+    private val tables = mutableListOf<Table>()
+
+    /**
+     * Declares the Exposed tables this consumer uses; they are created at startup if missing.
+     * Handlers reach them with `transaction { … }` from `dev.mqttflow.database`.
+     */
+    public fun tables(vararg tables: Table) {
+        this.tables += tables
+    }
 
     /** Runs when the worker starts: subscribe here. */
     public fun onConnect(handler: LifecycleHandler) {
@@ -99,8 +109,16 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         failure = handler
     }
 
-    internal fun build(): Consumer =
-        DslConsumer(name, connect, disconnect, routes.toList(), fallback, LinkedHashMap(layerHandlers), failure)
+    internal fun build(): Consumer = DslConsumer(
+        name,
+        connect,
+        disconnect,
+        routes.toList(),
+        fallback,
+        LinkedHashMap(layerHandlers),
+        failure,
+        tables.distinct(),
+    )
 }
 
 /** Guards a common slip: publishing while describing, outside any handler. */

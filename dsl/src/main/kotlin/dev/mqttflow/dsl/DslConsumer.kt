@@ -2,9 +2,11 @@ package dev.mqttflow.dsl
 
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.database.DeclaresTables
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.worker.WorkerFailure
+import org.jetbrains.exposed.v1.core.Table
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
 
@@ -17,7 +19,9 @@ internal class DslConsumer(
     private val fallback: MessageHandler?,
     private val layerHandlers: Map<String, LayerHandler>,
     private val failure: FailureHandler?,
-) : Consumer {
+    override val tables: List<Table> = emptyList(),
+) : Consumer,
+    DeclaresTables {
     private val log = LoggerFactory.getLogger("mqttflow.dsl")
     private val unhandled = ConcurrentHashMap.newKeySet<String>()
 

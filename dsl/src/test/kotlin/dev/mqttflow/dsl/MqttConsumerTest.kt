@@ -1,9 +1,12 @@
 package dev.mqttflow.dsl
 
+import dev.mqttflow.database.DeclaresTables
+import dev.mqttflow.database.declaredTables
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import org.jetbrains.exposed.v1.core.Table
 
 class MqttConsumerTest :
     FunSpec({
@@ -26,5 +29,15 @@ class MqttConsumerTest :
             shouldThrow<dev.mqttflow.errors.InvalidTopicException> {
                 mqttConsumer("bad") { onMessage("a/{x") { } }
             }.message shouldContain "a/{x"
+        }
+
+        test("tables declared in the builder are what the runtime will create, each once") {
+            val a = object : Table("a") {}
+            val b = object : Table("b") {}
+            val first = mqttConsumer("first") { tables(a, b, a) }
+            val second = mqttConsumer("second") { tables(b) }
+            val plain = mqttConsumer("plain") { }
+            (first as DeclaresTables).tables shouldBe listOf(a, b)
+            declaredTables(listOf(first, second, plain)) shouldBe listOf(a, b)
         }
     })

@@ -92,17 +92,20 @@ public class EmbeddedBroker private constructor(
             error("nothing listens on 127.0.0.1:$port")
         }
 
+        // Indent first, then insert the websocket listener: a multi-line value inside the template
+        // would defeat trimIndent and leave whitespace before <?xml, which HiveMQ rejects (and then
+        // falls back to its default config).
         private fun configXml(port: Int, ws: Int?): String = """
             <?xml version="1.0"?>
             <hivemq>
               <listeners>
                 <tcp-listener><port>$port</port><bind-address>127.0.0.1</bind-address></tcp-listener>
-                ${ws?.let { webSocketXml(it) } ?: ""}
+                WEBSOCKET_LISTENER
               </listeners>
               <persistence><mode>in-memory</mode></persistence>
               <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
             </hivemq>
-        """.trimIndent()
+        """.trimIndent().replace("WEBSOCKET_LISTENER", ws?.let(::webSocketXml).orEmpty())
 
         private fun webSocketXml(port: Int) = """
             <websocket-listener>

@@ -7,7 +7,10 @@ import dev.mqttflow.connection.InboundMessage
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.errors.ConnectionException
 import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.InMemoryChannelLayer
 import dev.mqttflow.protocol.Action
+import dev.mqttflow.protocol.ChannelSend
+import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
@@ -27,14 +30,9 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
-
-/** Sees what workers do; the test kit uses it to record actions and failures. */
-internal interface RuntimeObserver {
-    fun onAction(worker: Worker, action: Action) {}
-
-    fun onFailure(worker: Worker, handler: String, topic: String?, error: Throwable) {}
-}
 
 /**
  * The engine behind [dev.mqttflow.MqttFlow] and the test kit: routes inbound messages to workers,
@@ -50,13 +48,15 @@ internal class Runtime(
     val config: MqttFlowConfig,
     dispatcher: CoroutineDispatcher,
     val clock: Clock,
-    val layer: ChannelLayer,
+    val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
     failurePolicy: FailurePolicy = FailurePolicy.Continue,
-    val observer: RuntimeObserver? = null,
+    val observer: RuntimeObserver = RuntimeObserver.None,
+    /** Extra context every worker inherits, such as the database. */
+    context: CoroutineContext = EmptyCoroutineContext,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val job = SupervisorJob()
-    val scope = CoroutineScope(dispatcher + job + CoroutineName("mqttflow"))
+    val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
     val subscriptions = SubscriptionTable<Worker>(connection)
     private val defaultPolicy = failurePolicy
     val supervisor = Supervisor(this, failurePolicy)
@@ -160,15 +160,16 @@ internal class Runtime(
         }
     }
 
-    suspend fun publish(publish: Publish) {
-        Topics.validateTopic(publish.topic)
-        connection.publish(publish)
-    }
-
-    suspend fun perform(worker: Worker, action: Action) {
-        observer?.onAction(worker, action)
+    /** Every action of a worker comes through here: validated, shown to the [observer], then performed. */
+    suspend fun perform(worker: Worker, action: Action, policy: FailurePolicy? = null) {
         when (action) {
-            is Publish -> publish(action)
+            is Publish -> Topics.validateTopic(action.topic)
+            is Subscribe -> Topics.validateFilter(action.filter)
+            else -> Unit
+        }
+        observer.actionSent(worker, action)
+        when (action) {
+            is Publish -> connection.publish(action)
 
             is Subscribe -> subscriptions.subscribe(worker, action.filter, action.qos)
 
@@ -179,11 +180,21 @@ internal class Runtime(
                 action.appId,
                 action.instance ?: ConsumerLookup.load(action.consumer),
                 action.params,
-                null,
+                policy,
             )
 
             is KillWorker -> supervisor.kill(worker, action.appId)
+
+            is ChannelSend -> layer.send(action.channel, action.message)
+
+            is GroupSend -> layer.groupSend(action.group, action.message)
         }
+    }
+
+    /** A coroutine that a handler of [worker] launched (a timer, say) failed; logged, the worker goes on. */
+    fun coroutineFailed(worker: Worker, error: Throwable) {
+        log.error("worker '{}': a coroutine it launched failed", worker.name, error)
+        observer.handlerFailed(worker, "a coroutine it launched", null, error)
     }
 
     fun unknownType(worker: Worker, type: String) {

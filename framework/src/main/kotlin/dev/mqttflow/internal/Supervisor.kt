@@ -1,6 +1,8 @@
 package dev.mqttflow.internal
 
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.DeclaresTables
+import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.errors.WorkerException
 import dev.mqttflow.worker.FailureOutcome
 import dev.mqttflow.worker.FailurePolicy
@@ -35,6 +37,7 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
         ) {
             throw WorkerException("app id $appId is not allowed: workers take app ids from 1 (0 is the master)")
         }
+        createTablesOf(consumer)
         val placeholder = byAppId.putIfAbsent(appId, caller)
         if (placeholder != null) {
             throw WorkerException("app id $appId is already running worker '${placeholder.name}'; kill it first")
@@ -45,6 +48,15 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
         byAppId[appId] = worker
         worker.start()
         log.info("worker '{}' spawned as app id {} by '{}' with {}", worker.name, appId, caller.name, params)
+    }
+
+    /** A spawned consumer's declared tables are created before it starts, as top-level ones are at startup. */
+    private suspend fun createTablesOf(consumer: Consumer) {
+        val tables = (consumer as? DeclaresTables)?.tables.orEmpty()
+        if (tables.isEmpty()) return
+        val db = runtime.scope.coroutineContext[MqttFlowDatabase]
+            ?: throw WorkerException("consumer '${consumer.name}' declares tables, but this runtime has no database")
+        db.createMissingTables(tables)
     }
 
     suspend fun kill(caller: Worker, appId: Int) {
@@ -81,7 +93,7 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
             FailurePolicy.Stop -> FailureOutcome.STOPPED
             is FailurePolicy.Restart -> FailureOutcome.RESTARTING
         }
-        runtime.observer?.onFailure(worker, handler, topic, error)
+        runtime.observer.handlerFailed(worker, handler, topic, error)
         val failure = WorkerFailure(worker.appId, worker.name, handler, topic, error, outcome)
         worker.supervisor?.let { master -> runtime.scope.launch { master.offer(FailureWork(failure)) } }
         return decision

@@ -3,9 +3,16 @@ package dev.mqttflow.internal
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
+import dev.mqttflow.protocol.ChannelSend
+import dev.mqttflow.protocol.GroupSend
+import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
+import dev.mqttflow.protocol.SpawnWorker
+import dev.mqttflow.protocol.Subscribe
+import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineExceptionHandler
@@ -56,12 +63,12 @@ internal class Worker(
     private var stopping = false
 
     override val coroutineContext: CoroutineContext = baseContext + job + CoroutineName(name) +
-        CoroutineExceptionHandler { _, e -> log.error("worker '{}': a coroutine it launched failed", name, e) }
+        CoroutineExceptionHandler { _, e -> runtime.coroutineFailed(this@Worker, e) }
 
     override val workerName: String get() = name
     override val clock: Clock get() = runtime.clock
     override val channelName: String = runtime.layer.newChannel("worker")
-    override val layer: ChannelLayer = WorkerLayer(runtime.layer, channelName, groups)
+    override val layer: ChannelLayer = WorkerLayer(this, runtime, groups)
 
     val isMaster: Boolean get() = instanceType == MASTER
 
@@ -168,11 +175,11 @@ internal class Worker(
     }
 
     override suspend fun subscribe(filter: String, qos: Int) {
-        runtime.subscriptions.subscribe(this, filter, qos)
+        runtime.perform(this, Subscribe(filter, qos))
     }
 
     override suspend fun unsubscribe(filter: String) {
-        runtime.subscriptions.unsubscribe(this, filter)
+        runtime.perform(this, Unsubscribe(filter))
     }
 
     override suspend fun publish(
@@ -182,7 +189,7 @@ internal class Worker(
         retain: Boolean,
         properties: MessageProperties,
     ) {
-        runtime.publish(Publish(topic, payload, qos, retain, properties))
+        runtime.perform(this, Publish(topic, payload, qos, retain, properties))
     }
 
     override suspend fun send(action: Action) {
@@ -195,11 +202,11 @@ internal class Worker(
         params: Map<String, Any?>,
         policy: FailurePolicy?,
     ) {
-        runtime.supervisor.spawn(this, appId, consumer, params, policy)
+        runtime.perform(this, SpawnWorker(appId, consumer.name, params, consumer), policy)
     }
 
     override suspend fun killWorker(appId: Int) {
-        runtime.supervisor.kill(this, appId)
+        runtime.perform(this, KillWorker(appId))
     }
 
     override fun toString(): String = "Worker($name)"
@@ -225,20 +232,31 @@ internal data class WorkerSpec(
     val name: String = if (appId == 0) consumer.name else "${consumer.name}@$appId",
 )
 
-/** The layer as a worker sees it: remembers the groups its own channel joined, to leave them on stop. */
+/**
+ * The layer as a worker sees it: sends go through [Runtime.perform] (so the test kit sees them as
+ * actions), and the groups its own channel joins are remembered, to leave them when it stops.
+ */
 private class WorkerLayer(
-    private val layer: ChannelLayer,
-    private val own: String,
+    private val worker: Worker,
+    private val runtime: Runtime,
     private val groups: MutableSet<String>,
-) : ChannelLayer by layer {
+) : ChannelLayer by runtime.layer {
+    override suspend fun send(channel: String, message: LayerMessage) {
+        runtime.perform(worker, ChannelSend(channel, message))
+    }
+
+    override suspend fun groupSend(group: String, message: LayerMessage) {
+        runtime.perform(worker, GroupSend(group, message))
+    }
+
     override suspend fun groupAdd(group: String, channel: String) {
-        layer.groupAdd(group, channel)
-        if (channel == own) groups += group
+        runtime.layer.groupAdd(group, channel)
+        if (channel == worker.channelName) groups += group
     }
 
     override suspend fun groupDiscard(group: String, channel: String) {
-        layer.groupDiscard(group, channel)
-        if (channel == own) groups -= group
+        runtime.layer.groupDiscard(group, channel)
+        if (channel == worker.channelName) groups -= group
     }
 
     override fun close() {

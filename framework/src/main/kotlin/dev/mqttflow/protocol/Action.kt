@@ -79,3 +79,9 @@ public data class KillWorker(public val appId: Int) : Action
 internal fun requireQos(qos: Int) {
     require(qos in 0..2) { "QoS must be 0, 1 or 2, not $qos" }
 }
+
+/** Send [message] to the channel-layer channel [channel]. */
+public data class ChannelSend(public val channel: String, public val message: dev.mqttflow.layer.LayerMessage) : Action
+
+/** Send [message] to every channel of the channel-layer group [group]. */
+public data class GroupSend(public val group: String, public val message: dev.mqttflow.layer.LayerMessage) : Action

@@ -9,7 +9,8 @@ import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 
 /** A plain HiveMQ blocking client for tests: the "other side" that publishes and watches. */
-class RawClient(port: Int, host: String = "127.0.0.1") : AutoCloseable {
+class RawClient(port: Int, host: String = "127.0.0.1", username: String? = null, password: String? = null) :
+    AutoCloseable {
     private val client: Mqtt5BlockingClient = MqttClient.builder().useMqttVersion5()
         .identifier("raw-" + UUID.randomUUID().toString().take(8))
         .serverHost(host).serverPort(port).buildBlocking()
@@ -17,7 +18,12 @@ class RawClient(port: Int, host: String = "127.0.0.1") : AutoCloseable {
     val received = LinkedBlockingQueue<Pair<String, String>>()
 
     init {
-        client.connect()
+        if (username == null) {
+            client.connect()
+        } else {
+            client.connectWith().simpleAuth().username(username).password((password ?: "").encodeToByteArray())
+                .applySimpleAuth().send()
+        }
         Thread({
             try {
                 while (true) {

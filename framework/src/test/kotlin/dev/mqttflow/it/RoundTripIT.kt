@@ -1,11 +1,15 @@
 package dev.mqttflow.it
 
+import dev.mqttflow.MqttFlow
 import dev.mqttflow.broker.EmbeddedBroker
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.publish
+import dev.mqttflow.errors.ConnectionException
+import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
@@ -138,5 +142,28 @@ class RoundTripIT :
                 job.cancelAndJoin()
                 io { raw.next() } shouldBe ("bye/polite" to "leaving")
             }
+        }
+
+        test("the blocking start() runs consumers until close(), which runs onDisconnect") {
+            RawClient(broker.port).use { raw ->
+                raw.subscribe("blocking/#")
+                val polite = consumer(
+                    "blocking",
+                    onConnect = { publish("blocking/up", "yes", qos = 1) },
+                    onDisconnect = { publish("blocking/down", "bye", qos = 1) },
+                )
+                val flow = MqttFlow(config).start(listOf(polite))
+                io { raw.next() } shouldBe ("blocking/up" to "yes")
+                flow.isRunning shouldBe true
+                io { flow.close() }
+                flow.isRunning shouldBe false
+                io { raw.next() } shouldBe ("blocking/down" to "bye")
+            }
+        }
+
+        test("start() against a port nobody listens on throws the connection error after the retries") {
+            val dead = MqttFlowConfig(host = "127.0.0.1", port = EmbeddedBroker.freePort(), retries = 1)
+            val error = shouldThrow<ConnectionException> { io { MqttFlow(dead).start(listOf(consumer("idle"))) } }
+            error.message shouldContain "cannot connect to the broker at 127.0.0.1:${dead.port} after 1 attempt(s)"
         }
     })

@@ -1,0 +1,52 @@
+package dev.mqttflow.consumer
+
+import dev.mqttflow.protocol.Message
+
+/**
+ * A [Consumer] for Java (or any code that does not want coroutines): override the plain methods.
+ *
+ * ```java
+ * public final class Echo extends BlockingConsumer {
+ *     public Echo() { super("echo"); }
+ *
+ *     @Override public void onConnect(BlockingContext context) {
+ *         context.subscribe("echo/in", 1);
+ *     }
+ *
+ *     @Override public void onMessage(BlockingContext context, Message message) {
+ *         context.publish("echo/out", message.getText(), 1);
+ *     }
+ * }
+ * ```
+ *
+ * The methods run on the worker's coroutine, one at a time per worker, like any handler. The
+ * [BlockingContext] they get does not block: `subscribe`, `publish` and the rest queue actions,
+ * which the runtime performs in order right after the method returns (and not at all if it
+ * throws). So blocking code never waits on the broker, and in tests it cannot stall the test
+ * scheduler. Timers go through [BlockingContext.schedule], which follows virtual time in tests.
+ *
+ * Keep long blocking I/O out of these methods or bound it: a worker handles its messages one by
+ * one, and the thread is the runtime's dispatcher's.
+ */
+public abstract class BlockingConsumer(final override val name: String) : Consumer {
+    /** The worker started and the connection is up: subscribe here. */
+    public open fun onConnect(context: BlockingContext) {}
+
+    /** A message matched one of this worker's subscriptions. */
+    public open fun onMessage(context: BlockingContext, message: Message) {}
+
+    /** The worker is stopping: last publishes and unsubscribes go here. */
+    public open fun onDisconnect(context: BlockingContext) {}
+
+    final override suspend fun onConnect(context: ConsumerContext) {
+        BlockingContext.perform(context) { onConnect(it) }
+    }
+
+    final override suspend fun onMessage(context: ConsumerContext, message: Message) {
+        BlockingContext.perform(context) { onMessage(it, message) }
+    }
+
+    final override suspend fun onDisconnect(context: ConsumerContext) {
+        BlockingContext.perform(context) { onDisconnect(it) }
+    }
+}
