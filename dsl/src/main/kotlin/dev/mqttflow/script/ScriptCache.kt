@@ -55,6 +55,11 @@ public class ScriptCache(
             null
         }
         (if (found == null) missCount else hitCount).incrementAndGet()
+        if (log.isDebugEnabled) {
+            val jar = jarFor(script, configuration)
+            val why = if (jar.exists()) "its dependencies changed" else "not compiled before"
+            log.debug("compiled-script cache: {} {}", if (found == null) "miss ($why)," else "hit,", jar)
+        }
         return found
     }
 

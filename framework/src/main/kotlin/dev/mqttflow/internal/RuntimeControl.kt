@@ -18,6 +18,7 @@ internal class RuntimeControl(private val runtime: Runtime) : ConsumerControl {
         var name = consumer.name
         var n = 1
         while (name in taken) name = "${consumer.name}#${++n}"
+        runtime.supervisor.createTablesOf(consumer) // as MqttFlow.run does for the first consumers
         runtime.newWorker(WorkerSpec(consumer, 0, Worker.MASTER, emptyMap(), name = name)).start()
         log.info("consumer '{}' started", name)
         name

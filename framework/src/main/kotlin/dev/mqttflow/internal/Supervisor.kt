@@ -51,7 +51,7 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
     }
 
     /** A spawned consumer's declared tables are created before it starts, as top-level ones are at startup. */
-    private suspend fun createTablesOf(consumer: Consumer) {
+    suspend fun createTablesOf(consumer: Consumer) {
         val tables = (consumer as? DeclaresTables)?.tables.orEmpty()
         if (tables.isEmpty()) return
         val db = runtime.scope.coroutineContext[MqttFlowDatabase]
