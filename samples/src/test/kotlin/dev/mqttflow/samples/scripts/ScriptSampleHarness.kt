@@ -11,6 +11,7 @@ import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.script.LoadedScript
 import dev.mqttflow.script.ScriptCache
 import dev.mqttflow.script.ScriptHost
+import dev.mqttflow.script.loadTestScript
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
@@ -24,6 +25,20 @@ import java.util.UUID
 import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 import kotlin.time.Duration.Companion.seconds
+
+/** One compiled-script cache for the sample tests of this JVM: each script compiles once. */
+private val sampleCache: ScriptCache by lazy {
+    val dir = Files.createTempDirectory("mqttflow-sample-scripts-")
+    Runtime.getRuntime().addShutdownHook(Thread { dir.toFile().deleteRecursively() })
+    ScriptCache(dir)
+}
+
+/**
+ * The sample script [name] in `samples/scripts/`, for the test kit: compiled once per JVM (real
+ * time; call it outside `consumerTest`), its body run afresh on each call with [env] as its environment.
+ */
+fun sampleScript(name: String, env: Map<String, String> = emptyMap()): LoadedScript =
+    loadTestScript("scripts/$name", env, sampleCache)
 
 /** The sample script [name] in `samples/scripts/`, compiled with [env] as its environment. */
 fun loadSampleScript(name: String, env: Map<String, String> = emptyMap()): LoadedScript {
