@@ -90,6 +90,6 @@ public class ScriptWatcher(
 
     public companion object {
         /** How often files are looked at: a change is seen within two intervals. */
-        public val DEFAULT_INTERVAL: Duration = 200.milliseconds
+        public val DEFAULT_INTERVAL: Duration = 100.milliseconds
     }
 }
