@@ -22,7 +22,9 @@ class ScriptDocsTest :
                 val file = Files.readAllLines(root.resolve(path)).map { it.trim() }
                 val lines = block.map { it.trim() }
                 withClue(path) {
-                    (0..file.size - lines.size).any { start -> lines.indices.all { file[start + it] == lines[it] } } shouldBe
+                    (0..file.size - lines.size).any { start ->
+                        lines.indices.all { file[start + it] == lines[it] }
+                    } shouldBe
                         true
                 }
             }
