@@ -6,6 +6,7 @@ import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.database.declaredTables
 import dev.mqttflow.internal.Runtime
+import dev.mqttflow.internal.RuntimeControl
 import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
@@ -19,6 +20,7 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
@@ -65,11 +67,24 @@ public class MqttFlow @JvmOverloads constructor(
      * [MqttFlowConfig.retries] attempts, at the start or after a loss (workers are stopped first).
      */
     public suspend fun run(consumers: List<Consumer>) {
-        run(consumers, started = null)
+        require(consumers.isNotEmpty()) { "give MqttFlow.run at least one consumer" }
+        run(consumers, started = null, control = null)
     }
 
-    private suspend fun run(consumers: List<Consumer>, started: CompletableDeferred<Unit>?) {
-        require(consumers.isNotEmpty()) { "give MqttFlow.run at least one consumer" }
+    /**
+     * Like [run], and runs [control] beside the consumers once they started: it may start and stop
+     * top-level consumers while the flow runs ([consumers] may be empty here). If [control] throws,
+     * the flow stops and rethrows it; if it returns, the flow runs on until cancelled.
+     */
+    public suspend fun run(consumers: List<Consumer>, control: suspend ConsumerControl.() -> Unit) {
+        run(consumers, started = null, control = control)
+    }
+
+    private suspend fun run(
+        consumers: List<Consumer>,
+        started: CompletableDeferred<Unit>?,
+        control: (suspend ConsumerControl.() -> Unit)?,
+    ) {
         val tables = declaredTables(consumers)
         val db = database ?: if (tables.isEmpty()) null else MqttFlowDatabase.fromEnvironment()
         try {
@@ -86,7 +101,10 @@ public class MqttFlow @JvmOverloads constructor(
             try {
                 runtime.start(consumers)
                 started?.complete(Unit)
-                throw runtime.fatal.await()
+                coroutineScope {
+                    if (control != null) launch { RuntimeControl(runtime).control() }
+                    throw runtime.fatal.await()
+                }
             } finally {
                 withContext(NonCancellable) { runtime.stop() }
             }
@@ -109,7 +127,7 @@ public class MqttFlow @JvmOverloads constructor(
         val failed = RunningFlow.Failure()
         val job = CoroutineScope(dispatcher + SupervisorJob() + failed).launch {
             try {
-                run(consumers, started)
+                run(consumers, started, control = null)
             } catch (@Suppress("TooGenericExceptionCaught") e: Throwable) { // relayed to the caller as is
                 started.completeExceptionally(e)
                 throw e

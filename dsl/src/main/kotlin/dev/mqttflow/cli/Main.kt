@@ -9,6 +9,7 @@ import com.github.ajalt.clikt.core.parse
 import com.github.ajalt.clikt.output.ParameterFormatter
 import dev.mqttflow.errors.ConfigException
 import dev.mqttflow.errors.MqttFlowException
+import dev.mqttflow.errors.ScriptException
 import java.io.PrintStream
 import java.nio.file.Path
 import kotlin.system.exitProcess
@@ -50,7 +51,7 @@ internal class Cli(private val context: CliContext) {
     fun execute(args: List<String>): Int {
         val run = RunCommand(context)
         val quickStart = QuickStartCommand(context)
-        val root = MqttflowCommand(run, quickStart)
+        val root = MqttflowCommand(run, CheckCommand(context), quickStart)
         return try {
             root.parse(args)
             ExitCode.OK
@@ -59,6 +60,10 @@ internal class Cli(private val context: CliContext) {
         } catch (e: ConfigException) {
             val option = Settings.all.firstOrNull { it.key == e.option }?.longName ?: e.option
             fail("$option: ${e.reason}", ExitCode.USAGE)
+        } catch (e: ScriptException) {
+            // Compiler style, one line per problem: file:line:col: error: …
+            context.err.println(e.message)
+            ExitCode.USAGE
         } catch (e: RunException) {
             failure(e, maxOf(run.verbosity, quickStart.verbosity))
         } catch (e: MqttFlowException) {

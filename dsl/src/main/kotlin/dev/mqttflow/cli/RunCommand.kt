@@ -2,6 +2,7 @@ package dev.mqttflow.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.core.ProgramResult
 import com.github.ajalt.clikt.core.UsageError
 import com.github.ajalt.clikt.parameters.arguments.argument
 import com.github.ajalt.clikt.parameters.arguments.multiple
@@ -16,6 +17,9 @@ import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.database.declaredTables
 import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.script.ScriptCache
+import dev.mqttflow.script.ScriptHost
+import dev.mqttflow.script.ScriptReloader
 import org.slf4j.LoggerFactory
 import java.net.URLClassLoader
 import java.nio.file.Path
@@ -55,11 +59,19 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         "--print-config",
         help = "print the effective configuration and where each value came from, then exit",
     ).flag()
+    private val watch by option(
+        "--watch",
+        help = "when a .mqtt.kts TARGET changes, recompile it and swap its consumers; a broken edit keeps " +
+            "the running version",
+    ).flag()
     private val targets by argument(
         "TARGET",
-        help = "a consumer: CLASS#MEMBER (a top-level val or function, e.g. com.example.LightsKt#lights) " +
-            "or CLASS (implementing dev.mqttflow.consumer.Consumer)",
+        help = "a consumer: CLASS#MEMBER (a top-level val or function, e.g. com.example.LightsKt#lights), " +
+            "CLASS (implementing dev.mqttflow.consumer.Consumer) or a script FILE.mqtt.kts",
     ).multiple()
+
+    /** The `.env` file read, once resolved. */
+    private var dotEnv: DotEnv? = null
 
     /** The resolved `-v`, for how much the CLI says about a failure; 0 until resolved. */
     var verbosity: Int = 0
@@ -86,8 +98,12 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         }
         Logging.apply(plan.verbosity)
         plan.warnings.forEach { log.warn(it) }
+        val scripts = scriptLoader(plan)
+        if (watch && scripts == null) {
+            throw UsageError("--watch watches .mqtt.kts scripts, and no TARGET is one")
+        }
         val classLoader = classLoader(plan.classpath)
-        val consumers = loadTargets(classLoader)
+        val consumers = loadTargets(classLoader, scripts)
         log.debug("configuration: {}", plan.config)
         val previousLoader = Thread.currentThread().contextClassLoader
         Thread.currentThread().contextClassLoader = classLoader
@@ -103,7 +119,18 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
             database = openDatabase(plan, consumers)
             log.info("running {} consumer(s): {}", consumers.size, consumers.joinToString { it.name })
             val flows = { config: MqttFlowConfig -> MqttFlow(config, layer = layer, database = database) }
-            Runner(context.signals, context.halt, context.err::println, flows).run(plan.config, consumers)
+            val runner = Runner(context.signals, context.halt, context.err::println, flows)
+            if (watch && scripts != null) {
+                // The scripts' consumers start through the reloader, which swaps them on edits.
+                val fromScripts = scripts.loaded.flatMap { it.consumers }.toSet()
+                val reloader = ScriptReloader(scripts.host, onEvent = { context.err.println(it) })
+                log.info("watching {} for changes", scripts.loaded.joinToString { it.displayName })
+                runner.run(plan.config, consumers.filterNot { it in fromScripts }) {
+                    reloader.run(this, scripts.loaded)
+                }
+            } else {
+                runner.run(plan.config, consumers)
+            }
         } finally {
             database?.close()
             layer?.close()
@@ -125,6 +152,7 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         }
         val commandLine = options.mapNotNull { (setting, option) -> option.value?.let { setting to it } }.toMap()
         val settings = ResolvedSettings.resolve(Layers(commandLine, context.env, dotEnv))
+        this.dotEnv = dotEnv
         return settings to (explicit ?: ".env")
     }
 
@@ -140,9 +168,35 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         return URLClassLoader("mqttflow-targets", classpath.map { it.toUri().toURL() }.toTypedArray(), parent)
     }
 
+    /**
+     * Compiles the script TARGETs (or takes them from the cache), all before anything connects; prints
+     * every error and warning as `file:line:col: …` and exits 2 when one has errors. Null without scripts.
+     */
     @Suppress("SwallowedException")
-    private fun loadTargets(classLoader: ClassLoader): List<Consumer> = try {
-        Targets.standard(classLoader).load(targets)
+    private fun scriptLoader(plan: RunPlan): ScriptTargetLoader? {
+        if (targets.none { it.endsWith(ScriptTargetLoader.SUFFIX) }) return null
+        val cache = ScriptCache(scriptCacheDir(context, plan.scriptCache))
+        // What scripts read with env(NAME): the environment over the .env file, as for settings.
+        val environment = dotEnv?.entries.orEmpty().mapValues { it.value.value } + context.env
+        val loader = ScriptTargetLoader(ScriptHost(cache, environment), context.workDir)
+        val results = try {
+            loader.compileAll(targets)
+        } catch (e: TargetException) {
+            throw UsageError(e.message ?: e.target)
+        }
+        for (result in results) {
+            result.problems.forEach { context.err.println(it) }
+            val how = if (result.fromCache) "taken from the script cache" else "compiled"
+            log.info("{}: {} in {} ms", result.displayName, how, result.elapsed.inWholeMilliseconds)
+        }
+        if (results.any { !it.isSuccess }) throw ProgramResult(ExitCode.USAGE)
+        return loader
+    }
+
+    @Suppress("SwallowedException")
+    private fun loadTargets(classLoader: ClassLoader, scripts: ScriptTargetLoader?): List<Consumer> = try {
+        Targets.standard(classLoader, scripts ?: ScriptTargetLoader(ScriptHost(cache = null), context.workDir))
+            .load(targets)
     } catch (e: TargetException) {
         throw UsageError(e.message ?: e.target)
     }

@@ -21,6 +21,8 @@ internal data class RunPlan(
     val layerUrl: String,
     /** `--db-url` / MQTTFLOW_DB_URL if given; null lets consumers' declared tables decide. */
     val dbUrl: String?,
+    /** `--script-cache` / MQTTFLOW_SCRIPT_CACHE if given; null for the default folder. */
+    val scriptCache: Path?,
     /** Settings that work but probably do not do what the user wants; logged as warnings. */
     val warnings: List<String>,
 ) {
@@ -55,6 +57,7 @@ internal data class RunPlan(
                 classpath(s),
                 s.required(Settings.layer),
                 s.value(Settings.dbUrl),
+                s.value(Settings.scriptCache),
                 warnings(config),
             )
         }

@@ -1,5 +1,6 @@
 package dev.mqttflow.cli
 
+import dev.mqttflow.ConsumerControl
 import dev.mqttflow.MqttFlow
 import dev.mqttflow.broker.EmbeddedBroker
 import dev.mqttflow.config.MqttFlowConfig
@@ -76,9 +77,10 @@ internal class Runner(
 
     /**
      * Returns after a clean stop; throws [RunException] or the framework's exception when the
-     * broker cannot be reached (after the workers were stopped).
+     * broker cannot be reached (after the workers were stopped). [control], if given, runs beside the
+     * consumers and may start and stop consumers (`--watch`); [consumers] may then be empty.
      */
-    fun run(config: MqttFlowConfig, consumers: List<Consumer>) {
+    fun run(config: MqttFlowConfig, consumers: List<Consumer>, control: (suspend ConsumerControl.() -> Unit)? = null) {
         val stop = CompletableDeferred<Unit>()
         val firstSignal = AtomicLong()
         signals.install {
@@ -101,7 +103,10 @@ internal class Runner(
         }
         runBlocking {
             coroutineScope {
-                val flow = launch { flowFactory(config).run(consumers) }
+                val flow = launch {
+                    val mqttFlow = flowFactory(config)
+                    if (control == null) mqttFlow.run(consumers) else mqttFlow.run(consumers, control)
+                }
                 val stopper = launch {
                     stop.await()
                     flow.cancel(CancellationException("stop requested"))

@@ -3,6 +3,7 @@ package dev.mqttflow.cli
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.config.Transport
+import dev.mqttflow.script.ScriptCache
 import java.nio.file.InvalidPathException
 import java.nio.file.Path
 import kotlin.time.Duration
@@ -257,10 +258,20 @@ internal object Settings {
         display = ::hidePassword,
     ) { it.trim().ifBlank { throw BadValue("expected a JDBC URL like jdbc:sqlite:mqttflow.db") } }
 
+    val scriptCache = Setting(
+        "script-cache",
+        listOf("--script-cache"),
+        ScriptCache.ENV,
+        "DIR",
+        "where compiled .mqtt.kts scripts are kept between runs",
+        defaultText = "\$XDG_CACHE_HOME/mqttflow, else ~/.cache/mqttflow",
+        parse = ::path,
+    )
+
     val all: List<Setting<*>> = listOf(
         host, port, username, password, cleanSession, verbosity, clientId, cert, key, caCert, useSsl, transport,
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
-        shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl,
+        shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl, scriptCache,
     )
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */

@@ -27,23 +27,10 @@ internal class Targets(private val loaders: List<TargetLoader>) {
     }
 
     companion object {
-        /** The loaders of this version: scripts (not yet), then classes on [classLoader]. */
-        fun standard(classLoader: ClassLoader): Targets =
-            Targets(listOf(ScriptTargetLoader, ClassTargetLoader(classLoader)))
+        /** The loaders of this version: `.mqtt.kts` [scripts], then classes on [classLoader]. */
+        fun standard(classLoader: ClassLoader, scripts: ScriptTargetLoader): Targets =
+            Targets(listOf(scripts, ClassTargetLoader(classLoader)))
     }
-}
-
-/** `lights.mqtt.kts`: accepted by the parser, answered until the scripting host exists. */
-internal object ScriptTargetLoader : TargetLoader {
-    const val SUFFIX: String = ".mqtt.kts"
-
-    override fun accepts(target: String): Boolean = target.endsWith(SUFFIX)
-
-    override fun load(target: String): List<Consumer> = throw TargetException(
-        target,
-        "$SUFFIX scripts come in a later version of mqttflow; for now compile the consumer and name it as " +
-            "CLASS#MEMBER (see docs/cli.md)",
-    )
 }
 
 /**

@@ -120,8 +120,8 @@ class BadInputTest :
                 .shouldFailWith(2, "#notAConsumer", "java.lang.String, not a Consumer")
         }
 
-        test("a script target is accepted and answered: scripts come later") {
-            cli("run", "lights.mqtt.kts").shouldFailWith(2, "lights.mqtt.kts", "later version")
+        test("a script target that is not there") {
+            cli("run", "lights.mqtt.kts").shouldFailWith(2, "lights.mqtt.kts", "file not found")
         }
 
         test("no target at all") {

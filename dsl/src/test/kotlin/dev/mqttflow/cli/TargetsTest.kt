@@ -8,7 +8,11 @@ import io.kotest.matchers.string.shouldContain
 
 class TargetsTest :
     FunSpec({
-        val targets = Targets.standard(TargetsTest::class.java.classLoader)
+        val workDir = java.nio.file.Files.createTempDirectory("targets-")
+        val targets = Targets.standard(
+            TargetsTest::class.java.classLoader,
+            ScriptTargetLoader(dev.mqttflow.script.ScriptHost(cache = null), workDir),
+        )
         val fixtures = "dev.mqttflow.cli.fixtures"
 
         fun names(vararg target: String): List<String> = targets.load(target.toList()).map(Consumer::name)
@@ -70,7 +74,10 @@ class TargetsTest :
             failure("$fixtures.FixturesKt#") shouldContain "expected CLASS or CLASS#MEMBER"
         }
 
-        test("scripts are recognised and refused for now") {
-            failure("automations/lights.mqtt.kts") shouldContain "scripts come in a later version"
+        test("a script target is a file: a missing one is named with its full path") {
+            failure("automations/lights.mqtt.kts") shouldContain
+                "target 'automations/lights.mqtt.kts': file not found: ${workDir.resolve(
+                    "automations/lights.mqtt.kts",
+                )}"
         }
     })

@@ -43,3 +43,16 @@ public class ChannelFullException(public val channel: String, public val capacit
 
 /** A channel-layer message, channel or group name that the layer cannot carry. */
 public class InvalidLayerMessageException(message: String, cause: Throwable? = null) : MqttFlowException(message, cause)
+
+/**
+ * A `.mqtt.kts` script that does not compile, or whose body threw while it was loaded. [file] is the
+ * script as the user named it; [line] and [column] (1-based, 0 when unknown) point at the first
+ * error; the message holds every error, one per line, as `file:line:col: error: text`.
+ */
+public class ScriptException(
+    public val file: String,
+    public val line: Int,
+    public val column: Int,
+    message: String,
+    cause: Throwable? = null,
+) : MqttFlowException(message, cause)

@@ -51,7 +51,7 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
     }
 
     /** A spawned consumer's declared tables are created before it starts, as top-level ones are at startup. */
-    private suspend fun createTablesOf(consumer: Consumer) {
+    suspend fun createTablesOf(consumer: Consumer) {
         val tables = (consumer as? DeclaresTables)?.tables.orEmpty()
         if (tables.isEmpty()) return
         val db = runtime.scope.coroutineContext[MqttFlowDatabase]
@@ -78,10 +78,11 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
 
     /** Logs a handler failure and decides, by the worker's policy, what becomes of the worker. */
     fun failed(worker: Worker, handler: String, topic: String?, error: Throwable): FailurePolicy {
+        val at = error.scriptFrame()?.let { " at ${it.fileName}:${it.lineNumber}" } ?: ""
         if (topic == null) {
-            log.error("worker '{}': {} threw", worker.name, handler, error)
+            log.error("worker '{}': {} threw{}", worker.name, handler, at, error)
         } else {
-            log.error("worker '{}': {} threw on topic '{}'", worker.name, handler, topic, error)
+            log.error("worker '{}': {} threw on topic '{}'{}", worker.name, handler, topic, at, error)
         }
         val decision = when (val policy = worker.policy) {
             is FailurePolicy.Restart -> if (worker.restarts < policy.maxRestarts) policy else FailurePolicy.Stop
@@ -141,3 +142,11 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
         const val MAX_DOUBLINGS = 10
     }
 }
+
+private const val MAX_CAUSES = 8
+
+/** The innermost stack frame in a `.kts` script (its causes too): where a script's handler threw. */
+internal fun Throwable.scriptFrame(): StackTraceElement? = generateSequence(this) { it.cause }
+    .take(MAX_CAUSES)
+    .flatMap { it.stackTrace.asSequence() }
+    .firstOrNull { it.fileName?.endsWith(".kts") == true && it.lineNumber > 0 }

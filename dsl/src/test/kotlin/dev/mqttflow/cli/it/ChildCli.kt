@@ -23,7 +23,10 @@ class ChildCli(
         val java = Path.of(System.getProperty("java.home"), "bin", "java").toString()
         val command = listOf(java) + jvmOptions + listOf(
             "-cp",
-            System.getProperty("java.class.path"),
+            // failsafe's class path ends in ':', an empty entry that puts the working directory on the class
+            // path (and so into the compiled-script cache key): leave it out.
+            System.getProperty("java.class.path").split(File.pathSeparator).filter { it.isNotEmpty() }
+                .joinToString(File.pathSeparator),
             "dev.mqttflow.cli.MainKt",
         ) + args
         process = ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(stdout).redirectError(stderr)
