@@ -13,7 +13,11 @@ import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.connection.ConnectionEvent
 import dev.mqttflow.connection.InboundMessage
 import dev.mqttflow.errors.ConnectionException
+import dev.mqttflow.errors.MqttFlowException
+import dev.mqttflow.errors.PublishException
+import dev.mqttflow.errors.SubscribeException
 import dev.mqttflow.protocol.Publish
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.delay
@@ -149,14 +153,31 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
         }
     }
 
-    override suspend fun subscribe(filter: String, qos: Int): Int = client.subscribe(filter, qos)
+    override suspend fun subscribe(filter: String, qos: Int): Int = wrapped({ reason, cause ->
+        SubscribeException(filter, reason, cause)
+    }) {
+        client.subscribe(filter, qos)
+    }
 
     override suspend fun unsubscribe(filter: String) {
-        client.unsubscribe(filter)
+        wrapped({ reason, cause ->
+            PublishException(filter, "unsubscribe failed: $reason", cause)
+        }) { client.unsubscribe(filter) }
     }
 
     override suspend fun publish(publish: Publish) {
-        client.publish(publish)
+        wrapped({ reason, cause -> PublishException(publish.topic, reason, cause) }) { client.publish(publish) }
+    }
+
+    /** HiveMQ's own exceptions (no stack traces, internal types) become mqttflow's, keeping them as cause. */
+    private suspend inline fun <T> wrapped(error: (String, Throwable) -> MqttFlowException, block: () -> T): T = try {
+        block()
+    } catch (e: MqttFlowException) {
+        throw e
+    } catch (e: CancellationException) {
+        throw e
+    } catch (e: Exception) {
+        throw error(describe(e), e)
     }
 
     override suspend fun disconnect() {
