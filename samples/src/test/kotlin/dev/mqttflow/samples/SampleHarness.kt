@@ -62,9 +62,9 @@ class RawClient(port: Int) : AutoCloseable {
         client.publishWith().topic(topic).payload(payload.encodeToByteArray()).qos(MqttQos.AT_LEAST_ONCE).send()
     }
 
-    /** The next message the client received, waiting up to ten seconds. */
+    /** The next message the client received, waiting up to twenty seconds (a loaded machine is slow). */
     suspend fun next(): Pair<String, String> = withContext(Dispatchers.IO) {
-        received.poll(10, TimeUnit.SECONDS) ?: error("nothing arrived within 10 s")
+        received.poll(20, TimeUnit.SECONDS) ?: error("nothing arrived within 20 s")
     }
 
     override fun close() {

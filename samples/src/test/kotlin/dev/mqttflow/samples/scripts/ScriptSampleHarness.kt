@@ -1,13 +1,11 @@
 package dev.mqttflow.samples.scripts
 
-import com.hivemq.client.mqtt.MqttClient
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter
-import com.hivemq.client.mqtt.datatypes.MqttQos
 import dev.mqttflow.MqttFlow
 import dev.mqttflow.broker.EmbeddedBroker
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.samples.RawClient
 import dev.mqttflow.script.LoadedScript
 import dev.mqttflow.script.ScriptCache
 import dev.mqttflow.script.ScriptHost
@@ -21,9 +19,6 @@ import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import java.io.File
 import java.nio.file.Files
-import java.util.UUID
-import java.util.concurrent.LinkedBlockingQueue
-import java.util.concurrent.TimeUnit
 import kotlin.time.Duration.Companion.seconds
 
 /** One compiled-script cache for the sample tests of this JVM: each script compiles once. */
@@ -50,46 +45,8 @@ fun loadSampleScript(name: String, env: Map<String, String> = emptyMap()): Loade
     }
 }
 
-/** The other side of the broker: publishes readings, receives commands and alerts. */
-class Peer(port: Int) : AutoCloseable {
-    private val client = MqttClient.builder().useMqttVersion5()
-        .identifier("script-peer-" + UUID.randomUUID().toString().take(8))
-        .serverHost("127.0.0.1").serverPort(port).buildBlocking()
-    private val publishes = client.publishes(MqttGlobalPublishFilter.ALL)
-    private val received = LinkedBlockingQueue<Pair<String, String>>()
-
-    init {
-        client.connect()
-        Thread({
-            try {
-                while (true) {
-                    val p = publishes.receive()
-                    received.add(p.topic.toString() to p.payloadAsBytes.decodeToString())
-                }
-            } catch (_: Exception) {
-                // closed
-            }
-        }, "script-peer-reader").apply { isDaemon = true }.start()
-    }
-
-    fun subscribe(filter: String) {
-        client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send()
-    }
-
-    suspend fun publish(topic: String, payload: String) = withContext(Dispatchers.IO) {
-        client.publishWith().topic(topic).payload(payload.encodeToByteArray()).qos(MqttQos.AT_LEAST_ONCE).send()
-    }
-
-    /** The next message received, waiting up to twenty seconds. */
-    suspend fun next(): Pair<String, String> = withContext(Dispatchers.IO) {
-        received.poll(20, TimeUnit.SECONDS) ?: error("nothing arrived within 20 s")
-    }
-
-    override fun close() {
-        runCatching { publishes.close() }
-        runCatching { client.disconnect() }
-    }
-}
+/** The other side of the broker: the samples' [RawClient] (publishes readings, receives commands). */
+typealias Peer = RawClient
 
 /** [consumer], telling [connected] once its `onConnect` (where it subscribes) returned. */
 private class Announcing(private val consumer: Consumer, val connected: CompletableDeferred<Unit>) :
