@@ -1,5 +1,6 @@
 package dev.mqttflow.consumer
 
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
 
 /**
@@ -38,6 +39,9 @@ public abstract class BlockingConsumer(final override val name: String) : Consum
     /** The worker is stopping: last publishes and unsubscribes go here. */
     public open fun onDisconnect(context: BlockingContext) {}
 
+    /** A channel-layer message reached this worker; return true if its type was handled. */
+    public open fun onLayerMessage(context: BlockingContext, message: LayerMessage): Boolean = false
+
     final override suspend fun onConnect(context: ConsumerContext) {
         BlockingContext.perform(context) { onConnect(it) }
     }
@@ -48,5 +52,11 @@ public abstract class BlockingConsumer(final override val name: String) : Consum
 
     final override suspend fun onDisconnect(context: ConsumerContext) {
         BlockingContext.perform(context) { onDisconnect(it) }
+    }
+
+    final override suspend fun onLayerMessage(context: ConsumerContext, message: LayerMessage): Boolean {
+        var handled = false
+        BlockingContext.perform(context) { handled = onLayerMessage(it, message) }
+        return handled
     }
 }

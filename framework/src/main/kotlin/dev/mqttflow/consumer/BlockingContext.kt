@@ -1,6 +1,10 @@
 package dev.mqttflow.consumer
 
+import dev.mqttflow.errors.InvalidLayerMessageException
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
+import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.Subscribe
@@ -8,6 +12,7 @@ import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.routing.Topics
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
+import kotlinx.serialization.json.JsonObject
 import kotlin.time.toJavaInstant
 import kotlin.time.toKotlinDuration
 
@@ -18,7 +23,7 @@ import kotlin.time.toKotlinDuration
  * queue is dropped: a handler either completes with all its actions or sends none.
  */
 public class BlockingContext private constructor(private val context: ConsumerContext) {
-    private val queued = ArrayList<Action>()
+    private val queued = ArrayList<suspend (ConsumerContext) -> Unit>()
 
     /** The worker's name, as in logs. */
     public val workerName: String get() = context.workerName
@@ -39,12 +44,12 @@ public class BlockingContext private constructor(private val context: ConsumerCo
     @JvmOverloads
     public fun subscribe(filter: String, qos: Int = 0) {
         Topics.validateFilter(filter)
-        queued += Subscribe(filter, qos)
+        send(Subscribe(filter, qos))
     }
 
     /** Queues dropping the subscription to [filter]. */
     public fun unsubscribe(filter: String) {
-        queued += Unsubscribe(filter)
+        send(Unsubscribe(filter))
     }
 
     /** Queues a publish of UTF-8 [payload] to [topic]. */
@@ -63,12 +68,37 @@ public class BlockingContext private constructor(private val context: ConsumerCo
         properties: MessageProperties = MessageProperties.NONE,
     ) {
         Topics.validateTopic(topic)
-        queued += Publish(topic, payload, qos, retain, properties)
+        send(Publish(topic, payload, qos, retain, properties))
     }
 
-    /** Queues any [Action]. */
+    /** Queues any [Action] (layer sends too: `send(new GroupSend("lights", message))`). */
     public fun send(action: Action) {
-        queued += action
+        queued += { it.send(action) }
+    }
+
+    /** This worker's channel on the channel layer. */
+    public val channelName: String get() = context.channelName
+
+    /** Queues joining [group] with this worker's channel; it leaves its groups when it stops. */
+    public fun groupAdd(group: String) {
+        ChannelLayer.requireValidName(group, "group")
+        queued += { it.layer.groupAdd(group, it.channelName) }
+    }
+
+    /** Queues leaving [group]. */
+    public fun groupDiscard(group: String) {
+        queued += { it.layer.groupDiscard(group, it.channelName) }
+    }
+
+    /** Queues sending a layer message of [type] with the JSON object [bodyJson] to every channel of [group]. */
+    @JvmOverloads
+    public fun groupSend(group: String, type: String, bodyJson: String = "{}") {
+        val body = try {
+            LayerMessage.JSON.parseToJsonElement(bodyJson) as? JsonObject
+        } catch (e: IllegalArgumentException) {
+            throw InvalidLayerMessageException("the body of a '$type' message is not JSON: ${e.message}", e)
+        } ?: throw InvalidLayerMessageException("the body of a '$type' message must be a JSON object: $bodyJson")
+        send(GroupSend(group, LayerMessage(type, JsonObject(body - "type"))))
     }
 
     /**
@@ -96,7 +126,7 @@ public class BlockingContext private constructor(private val context: ConsumerCo
         suspend fun perform(context: ConsumerContext, body: (BlockingContext) -> Unit) {
             val blocking = BlockingContext(context)
             body(blocking)
-            for (action in blocking.queued) context.send(action)
+            for (step in blocking.queued) step(context)
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.mqttflow.testing
 import dev.mqttflow.consumer.BlockingConsumer
 import dev.mqttflow.consumer.BlockingContext
 import dev.mqttflow.errors.InvalidTopicException
+import dev.mqttflow.layer.LayerMessage
+import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.Subscribe
@@ -11,9 +13,26 @@ import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.types.shouldBeInstanceOf
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
 import java.time.Duration
 import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Instant
+
+/** A blocking consumer on the channel layer: joins `lights`, answers overrides, reports to `audit`. */
+private class BlockingLights : BlockingConsumer("blocking-lights") {
+    override fun onConnect(context: BlockingContext) {
+        context.groupAdd("lights")
+    }
+
+    override fun onLayerMessage(context: BlockingContext, message: LayerMessage): Boolean {
+        if (message.type != "lights.override") return false
+        val room = message.body.getValue("room").toString().trim('"')
+        context.publish("home/lights/$room/set", "off")
+        context.groupSend("audit", "lights.changed", """{"room": "$room"}""")
+        return true
+    }
+}
 
 /** A blocking consumer driven by the text of each message on `cmd`. */
 private class Commands : BlockingConsumer("commands") {
@@ -83,6 +102,25 @@ class BlockingConsumerTest :
                 publish("cmd", "disarm")
                 advanceTimeBy(10.minutes)
                 actions.drop(3).shouldBeEmpty()
+            }
+        }
+
+        test("a blocking consumer joins groups, handles layer messages and sends to groups") {
+            consumerTest(BlockingLights()) {
+                connect()
+                layer.groupSend(
+                    "lights",
+                    LayerMessage("lights.override", JsonObject(mapOf("room" to JsonPrimitive("hall")))),
+                )
+                runCurrent()
+                expectPublish("home/lights/hall/set", "off")
+                nextAction() shouldBe
+                    GroupSend(
+                        "audit",
+                        LayerMessage("lights.changed", JsonObject(mapOf("room" to JsonPrimitive("hall")))),
+                    )
+                send(LayerMessage("something.else"))
+                expectNoAction()
             }
         }
     })
