@@ -48,7 +48,7 @@ class ChildCli(
     }
 
     /** The exit code, or an error with the child's output when it does not exit in time. */
-    fun waitForExit(seconds: Long = 60): Int {
+    fun awaitExitCode(seconds: Long = 60): Int {
         check(process.waitFor(seconds, TimeUnit.SECONDS)) {
             "the CLI did not exit within $seconds s\nstdout:\n${out()}\nstderr:\n${err()}"
         }

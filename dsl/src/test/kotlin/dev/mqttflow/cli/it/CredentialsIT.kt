@@ -37,7 +37,7 @@ class CredentialsIT :
                     listOf("run", "-H", "127.0.0.1", "-p", "${broker.port}", "--protocol", protocol, "-v", "2", ECHO),
                     env = mapOf("MQTT_USERNAME" to "alice", "MQTT_PASSWORD" to "wrong-$secret"),
                 ).use { child ->
-                    child.waitForExit() shouldBe 1
+                    child.awaitExitCode() shouldBe 1
                     val errors = child.err().lines().filter { it.startsWith("mqttflow: error:") }
                     errors shouldHaveSize 1
                     errors.single() shouldContain "refused the connection"
@@ -56,7 +56,7 @@ class CredentialsIT :
                 ).use { child ->
                     raw.awaitEcho("authenticated")
                     child.terminate()
-                    child.waitForExit() shouldBe 0
+                    child.awaitExitCode() shouldBe 0
                     child.allOutput() shouldNotContain secret
                 }
             }

@@ -59,7 +59,7 @@ class ScriptCliIT :
                     child.err() shouldContain "java.lang.NumberFormatException"
 
                     child.terminate()
-                    child.waitForExit(30) shouldBe 0
+                    child.awaitExitCode(30) shouldBe 0
                     raw.awaitMessage("sc/status") shouldBe "bye"
                 }
             }
@@ -75,7 +75,7 @@ class ScriptCliIT :
                     child.err() shouldContain "meter.mqtt.kts: taken from the script cache"
                     child.err() shouldNotContain "compiled in"
                     child.terminate()
-                    child.waitForExit(30) shouldBe 0
+                    child.awaitExitCode(30) shouldBe 0
                 }
             }
         }
@@ -113,7 +113,7 @@ class ScriptCliIT :
                     raw.awaitMessage("sw/pong") shouldBe "v2"
 
                     child.terminate()
-                    child.waitForExit(30) shouldBe 0
+                    child.awaitExitCode(30) shouldBe 0
                     raw.awaitMessage("sw/status") shouldBe "bye v2"
                 }
             }

@@ -48,7 +48,7 @@ class ShutdownIT :
                     child.awaitErr("onMessage threw")
 
                     child.terminate()
-                    child.waitForExit(30) shouldBe 0
+                    child.awaitExitCode(30) shouldBe 0
                     raw.awaitAll("faulty/bye", "echo/bye") shouldBe
                         mapOf("faulty/bye" to "bye", "echo/bye" to "echo stopped")
                     child.out() shouldContain "faulty: onDisconnect ran"
@@ -67,7 +67,7 @@ class ShutdownIT :
                     child.terminate()
                     raw.awaitMessage("faulty/out") shouldBe "finished"
                     raw.awaitMessage("faulty/bye") shouldBe "bye"
-                    child.waitForExit(30) shouldBe 0
+                    child.awaitExitCode(30) shouldBe 0
                 }
             }
         }
@@ -77,7 +77,7 @@ class ShutdownIT :
             ChildCli(listOf("run", "-H", "127.0.0.1", "-p", "$nobody", "-r", "0", ECHO)).use { child ->
                 child.awaitErr("connecting to 127.0.0.1:$nobody failed")
                 child.terminate()
-                child.waitForExit(30) shouldBe 0
+                child.awaitExitCode(30) shouldBe 0
             }
         }
     })

@@ -107,14 +107,14 @@ class TlsIT :
                 ).use { child ->
                     raw.awaitEcho("system-trust")
                     child.terminate()
-                    child.waitForExit() shouldBe 0
+                    child.awaitExitCode() shouldBe 0
                 }
             }
         }
 
         test("system trust without the CA in the JVM's trust store fails with one line, exit 1") {
             ChildCli(listOf("run", "-H", "127.0.0.1", "-p", "$caOnlyPort", "--use-ssl", "-r", "1", ECHO)).use { child ->
-                child.waitForExit() shouldBe 1
+                child.awaitExitCode() shouldBe 1
                 val errors = child.err().lines().filter { it.startsWith("mqttflow: error:") }
                 errors shouldHaveSize 1
                 errors.single() shouldContain "cannot connect to the broker at 127.0.0.1:$caOnlyPort"
