@@ -49,6 +49,10 @@ internal data class RunPlan(
                 retries = s.required(Settings.retries),
                 connectTimeout = s.required(Settings.connectTimeout),
                 shutdownTimeout = s.required(Settings.shutdownTimeout),
+                reconnectRetries = s.required(Settings.reconnectRetries),
+                outboxFile = s.value(Settings.outbox),
+                outboxMessages = s.required(Settings.outboxMessages),
+                outboxBytes = s.required(Settings.outboxBytes),
             )
             return RunPlan(
                 config,

@@ -136,7 +136,7 @@ internal object Settings {
         listOf("-r", "--retries"),
         "MQTT_RETRIES",
         "N",
-        "connection attempts before giving up, the first included; 0 = forever",
+        "first connect: attempts before giving up, the first included; 0 = forever",
         MqttFlowConfig.DEFAULT_RETRIES,
     ) { int(it, 0..Int.MAX_VALUE, "a number of attempts (0 = forever)") }
     val protocol = Setting(
@@ -268,10 +268,46 @@ internal object Settings {
         parse = ::path,
     )
 
+    // --- Connection reliability: reconnects and the outbox (docs/cli.md, docs/reliability.md) ---
+    val reconnectRetries = Setting(
+        "reconnect-retries",
+        listOf("--reconnect-retries"),
+        "MQTT_RECONNECT_RETRIES",
+        "N",
+        "once connected, reconnect attempts after a loss before giving up; 0 = forever",
+        0,
+    ) { int(it, 0..Int.MAX_VALUE, "a number of attempts (0 = forever)") }
+    val outbox = Setting(
+        "outbox",
+        listOf("--outbox"),
+        "MQTTFLOW_OUTBOX",
+        "FILE",
+        "keep outgoing QoS 1/2 publishes in this SQLite file until acknowledged; resent on the next start",
+        defaultText = "none: kept in memory",
+        parse = ::path,
+    )
+    val outboxMessages = Setting(
+        "outbox-messages",
+        listOf("--outbox-messages"),
+        "MQTTFLOW_OUTBOX_MESSAGES",
+        "N",
+        "publishes that may wait for the connection while it is down; more fail",
+        MqttFlowConfig.DEFAULT_OUTBOX_MESSAGES,
+    ) { int(it, 1..Int.MAX_VALUE, "a number of messages, at least 1") }
+    val outboxBytes = Setting(
+        "outbox-bytes",
+        listOf("--outbox-bytes"),
+        "MQTTFLOW_OUTBOX_BYTES",
+        "BYTES",
+        "payload bytes that may wait for the connection while it is down; more fail",
+        MqttFlowConfig.DEFAULT_OUTBOX_BYTES,
+    ) { text -> text.trim().toLongOrNull()?.takeIf { it >= 1 } ?: throw BadValue("expected a number of bytes") }
+
     val all: List<Setting<*>> = listOf(
         host, port, username, password, cleanSession, verbosity, clientId, cert, key, caCert, useSsl, transport,
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
         shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl, scriptCache,
+        reconnectRetries, outbox, outboxMessages, outboxBytes,
     )
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */

@@ -93,6 +93,28 @@ public data class MqttFlowConfig(
     public val receiveMaximum: Int = DEFAULT_RECEIVE_MAXIMUM,
     /** How long stopping waits for in-flight handlers and each `onDisconnect`. */
     public val shutdownTimeout: Duration = DEFAULT_SHUTDOWN_TIMEOUT,
+    // --- Connection reliability (reconnects, outbox, QoS 0 buffer); see docs/reliability.md ---
+    /**
+     * Reconnect attempts after a connection that was up is lost, before the run ends; 0 (the
+     * default) retries forever with capped backoff. [retries] counts only the first connect.
+     */
+    public val reconnectRetries: Int = 0,
+    /**
+     * Publishes that may wait for the connection while it is down; one more fails with
+     * [dev.mqttflow.errors.PublishException] ("outbox full"), logged once per outage with a count.
+     */
+    public val outboxMessages: Int = DEFAULT_OUTBOX_MESSAGES,
+    /** Payload bytes that may wait for the connection while it is down (see [outboxMessages]). */
+    public val outboxBytes: Long = DEFAULT_OUTBOX_BYTES,
+    /**
+     * A SQLite file that keeps outgoing QoS 1/2 publishes until the broker acknowledged them; they
+     * are sent again when the next run starts. Null (the default) keeps them in memory only.
+     */
+    public val outboxFile: Path? = null,
+    /** QoS 0 messages received but not yet routed that are kept; more are dropped (counted, logged). */
+    public val qos0BufferMessages: Int = DEFAULT_QOS0_BUFFER_MESSAGES,
+    /** Payload bytes of QoS 0 messages received but not yet routed that are kept (see [qos0BufferMessages]). */
+    public val qos0BufferBytes: Long = DEFAULT_QOS0_BUFFER_BYTES,
 ) {
     /** The port actually used: [port], or 1883 / 8883 (TLS) by default. */
     public val effectivePort: Int get() = port ?: if (tls != null) DEFAULT_TLS_PORT else DEFAULT_PORT
@@ -105,6 +127,11 @@ public data class MqttFlowConfig(
         require(receiveMaximum in 1..MAX_RECEIVE) { "receiveMaximum must be 1..$MAX_RECEIVE, not $receiveMaximum" }
         require(!keepAlive.isNegative()) { "keepAlive must not be negative" }
         require(!sessionExpiry.isNegative()) { "sessionExpiry must not be negative" }
+        require(reconnectRetries >= 0) { "reconnectRetries must be 0 (forever) or more, not $reconnectRetries" }
+        require(outboxMessages >= 1) { "outboxMessages must be at least 1, not $outboxMessages" }
+        require(outboxBytes >= 1) { "outboxBytes must be at least 1, not $outboxBytes" }
+        require(qos0BufferMessages >= 1) { "qos0BufferMessages must be at least 1, not $qos0BufferMessages" }
+        require(qos0BufferBytes >= 1) { "qos0BufferBytes must be at least 1, not $qos0BufferBytes" }
     }
 
     override fun toString(): String = "MqttFlowConfig(host=$host, port=$effectivePort, clientId=$clientId, " +
@@ -112,7 +139,9 @@ public data class MqttFlowConfig(
         "cleanStart=$cleanStart, sessionExpiry=$sessionExpiry, keepAlive=$keepAlive, tls=$tls, " +
         "transport=$transport, wsPath=$wsPath, will=${will?.topic}, retries=$retries, " +
         "connectTimeout=$connectTimeout, inboxCapacity=$inboxCapacity, receiveMaximum=$receiveMaximum, " +
-        "shutdownTimeout=$shutdownTimeout)"
+        "shutdownTimeout=$shutdownTimeout, reconnectRetries=$reconnectRetries, outboxMessages=$outboxMessages, " +
+        "outboxBytes=$outboxBytes, outboxFile=$outboxFile, qos0BufferMessages=$qos0BufferMessages, " +
+        "qos0BufferBytes=$qos0BufferBytes)"
 
     public companion object {
         /** A builder for Java callers; see [MqttFlowConfigBuilder]. */
@@ -142,6 +171,18 @@ public data class MqttFlowConfig(
 
         /** Default shutdown timeout. */
         public val DEFAULT_SHUTDOWN_TIMEOUT: Duration = 10.seconds
+
+        /** Default [outboxMessages]. */
+        public const val DEFAULT_OUTBOX_MESSAGES: Int = 10_000
+
+        /** Default [outboxBytes]: 16 MiB. */
+        public const val DEFAULT_OUTBOX_BYTES: Long = 16L shl 20
+
+        /** Default [qos0BufferMessages]. */
+        public const val DEFAULT_QOS0_BUFFER_MESSAGES: Int = 10_000
+
+        /** Default [qos0BufferBytes]: 8 MiB. */
+        public const val DEFAULT_QOS0_BUFFER_BYTES: Long = 8L shl 20
 
         private const val MAX_PORT = 65535
         private const val MAX_RECEIVE = 65535

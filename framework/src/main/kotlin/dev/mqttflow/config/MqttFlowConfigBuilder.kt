@@ -77,6 +77,22 @@ public class MqttFlowConfigBuilder internal constructor() {
     public fun shutdownTimeout(timeout: java.time.Duration): MqttFlowConfigBuilder =
         set { it.copy(shutdownTimeout = timeout.toKotlinDuration()) }
 
+    // --- Connection reliability (reconnects, outbox, QoS 0 buffer) ---
+
+    /** Reconnect attempts after a loss (0 = forever, the default). */
+    public fun reconnectRetries(retries: Int): MqttFlowConfigBuilder = set { it.copy(reconnectRetries = retries) }
+
+    /** How many publishes, and how many payload bytes, may wait for the connection while it is down. */
+    public fun outboxLimits(messages: Int, bytes: Long): MqttFlowConfigBuilder =
+        set { it.copy(outboxMessages = messages, outboxBytes = bytes) }
+
+    /** A SQLite file that keeps outgoing QoS 1/2 publishes until acknowledged, across runs. */
+    public fun outboxFile(file: Path): MqttFlowConfigBuilder = set { it.copy(outboxFile = file) }
+
+    /** How many QoS 0 messages, and how many payload bytes, may wait to be routed before drops. */
+    public fun qos0BufferLimits(messages: Int, bytes: Long): MqttFlowConfigBuilder =
+        set { it.copy(qos0BufferMessages = messages, qos0BufferBytes = bytes) }
+
     /** The configuration. */
     public fun build(): MqttFlowConfig = config
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit
 /**
  * Broker restarts mid-stream, with a Mosquitto of the test's own (stopped and started on the same
  * port): subscriptions come back, QoS 1 messages published after the restart all arrive, with a
- * persistent session those published while we were away arrive too, and when retries run out the
- * CLI stops every worker and exits 1 with one error line.
+ * persistent session those published while we were away arrive too, and when the reconnect retries
+ * (`--reconnect-retries`; forever by default) run out the CLI stops every worker and exits 1 with one
+ * error line.
  */
 class ReconnectIT :
     FunSpec({
@@ -88,10 +89,10 @@ class ReconnectIT :
             data.toFile().deleteRecursively()
         }
 
-        test("when retries run out: every onDisconnect runs, one error line, exit code 1") {
+        test("when the reconnect retries run out: every onDisconnect runs, one error line, exit code 1") {
             Mosquitto(extraConfig = "user root").use { broker ->
                 Recorder.events.clear()
-                val cli = run(broker.port, "-r", "2", ECHO)
+                val cli = run(broker.port, "--reconnect-retries", "2", ECHO)
                 RawClient(broker.port).use { raw ->
                     raw.subscribe("echo/out/#")
                     raw.awaitEcho("before")

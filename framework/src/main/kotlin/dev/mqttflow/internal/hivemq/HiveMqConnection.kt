@@ -39,8 +39,10 @@ import kotlin.time.Duration.Companion.seconds
  *   resumed session's queued messages are routed, not dropped by the client.
  * - The first connect is tried [MqttFlowConfig.retries] times with [backoff]; refusals by the
  *   broker (bad credentials, not authorised) are not retried.
- * - After a loss the client reconnects with the same backoff and budget; subscriptions are
- *   restored by the runtime (on [ConnectionEvent.Connected] without a session), not by HiveMQ.
+ * - After a loss the client reconnects with the same backoff (capped at 30 s), forever unless
+ *   [MqttFlowConfig.reconnectRetries] says otherwise; subscriptions are restored by the runtime
+ *   (on [ConnectionEvent.Connected] without a session), not by HiveMQ.
+ * - Publishes wait while disconnected and go out after the reconnect ([Publisher]).
  */
 internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConnection {
     private val log = LoggerFactory.getLogger("mqttflow.connection")
@@ -53,6 +55,8 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
 
     @Volatile
     private var closing = false
+
+    private val publisher = Publisher(config) { client.publish(it) }
 
     private val client: HiveClient = run {
         val base = MqttClient.builder()
@@ -75,6 +79,7 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
             .applyTransportConfig()
             .addDisconnectedListener(::onDisconnected)
             .addConnectedListener { context ->
+                publisher.up()
                 if (connectedOnce) {
                     val sessionPresent = when (context) {
                         is Mqtt5ClientConnectedContext -> context.connAck.isSessionPresent
@@ -111,7 +116,11 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
         while (true) {
             attempt++
             val failure = try {
-                return client.connect().also { connectedOnce = true }
+                return client.connect().also {
+                    connectedOnce = true
+                    publisher.up()
+                    publisher.resendStored()
+                }
             } catch (e: RefusedException) {
                 throw ConnectionException("the broker at $address refused the connection: ${e.reason}", e)
             } catch (e: Exception) {
@@ -124,22 +133,43 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
                 )
             }
             val wait = backoff(attempt - 1)
-            log.warn("connecting to {} failed ({}); attempt {} in {}", address, describe(failure), attempt + 1, wait)
+            log.warn(
+                "connecting to {} failed ({}); attempt {} in {}",
+                address,
+                describe(failure),
+                attempt + 1,
+                whole(wait),
+            )
             delay(wait)
         }
     }
 
+    /** One call per failed connection or reconnect attempt: so at most one log line per attempt. */
     private fun onDisconnected(context: MqttClientDisconnectedContext) {
-        if (closing || !connectedOnce) return
+        if (closing) return
+        publisher.down()
+        if (!connectedOnce) return
         val reconnector = context.reconnector
         reconnector.resubscribeIfSessionExpired(false)
         val attempts = reconnector.attempts
-        if (config.retries == 0 || attempts < config.retries) {
+        if (config.reconnectRetries == 0 || attempts < config.reconnectRetries) {
             val wait = backoff(attempts)
             reconnector.reconnect(true).delay(wait.inWholeMilliseconds, TimeUnit.MILLISECONDS)
-            if (attempts == 0) events.trySend(ConnectionEvent.Lost(context.cause, final = false))
-            log.debug("reconnect attempt {} to {} in {}", attempts + 1, address, wait)
+            if (attempts == 0) {
+                events.trySend(ConnectionEvent.Lost(context.cause, final = false))
+                log.info("reconnecting to {} in {}", address, whole(wait))
+            } else {
+                log.warn(
+                    "reconnect attempt {} to {} failed ({}); attempt {} in {}",
+                    attempts,
+                    address,
+                    describe(context.cause),
+                    attempts + 1,
+                    whole(wait),
+                )
+            }
         } else {
+            publisher.close()
             events.trySend(
                 ConnectionEvent.Lost(
                     ConnectionException(
@@ -166,7 +196,7 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
     }
 
     override suspend fun publish(publish: Publish) {
-        wrapped({ reason, cause -> PublishException(publish.topic, reason, cause) }) { client.publish(publish) }
+        wrapped({ reason, cause -> PublishException(publish.topic, reason, cause) }) { publisher.publish(publish) }
     }
 
     /** HiveMQ's own exceptions (no stack traces, internal types) become mqttflow's, keeping them as cause. */
@@ -183,6 +213,7 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
     override suspend fun disconnect() {
         if (closing) return
         closing = true
+        publisher.close()
         if (!connectedOnce) return
         try {
             client.disconnect()
@@ -203,6 +234,13 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
             val base = (FIRST_DELAY * (1 shl attempt.coerceIn(0, MAX_DOUBLINGS))).coerceAtMost(MAX_DELAY)
             return base * (1 + JITTER * (2 * Math.random() - 1))
         }
+
+        /** A delay as people read it in a log line: `850 ms`, `4 s`. */
+        fun whole(d: Duration): String =
+            if (d < 1.seconds) "${d.inWholeMilliseconds} ms" else "${(d.inWholeMilliseconds + HALF) / THOUSAND} s"
+
+        private const val HALF = 500
+        private const val THOUSAND = 1000
 
         fun describe(e: Throwable?): String {
             var cause = e
