@@ -22,10 +22,12 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.flow.emitAll
+import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.flow.receiveAsFlow
-import kotlinx.coroutines.reactive.asFlow
+import kotlinx.coroutines.launch
 import org.slf4j.LoggerFactory
-import reactor.core.publisher.Flux
 import reactor.util.retry.Retry
 import java.util.UUID
 import java.util.concurrent.TimeUnit
@@ -57,6 +59,7 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
     private var closing = false
 
     private val publisher = Publisher(config) { client.publish(it) }
+    private val inbound = InboundBuffer(config.qos0BufferMessages, config.qos0BufferBytes)
 
     private val client: HiveClient = run {
         val base = MqttClient.builder()
@@ -101,12 +104,29 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
      * HiveMQ ends its global flows with [MqttSessionExpiredException] whenever the session ends
      * (with a clean session that is every connection loss): re-register at once, before the
      * reconnect (which waits at least the first backoff), so no message of the new session is lost.
+     * The client is asked for everything; [InboundBuffer] bounds what waits (QoS 0 by count and bytes).
      */
-    override fun messages(): Flow<InboundMessage> = client.publishes()
-        .doOnSubscribe { registered.complete(Unit) }
-        .retryWhen(Retry.indefinitely().filter { it is MqttSessionExpiredException && !closing })
-        .onErrorResume { if (closing) Flux.empty() else Flux.error(it) }
-        .asFlow()
+    override fun messages(): Flow<InboundMessage> = flow {
+        val subscription = client.publishes()
+            .doOnSubscribe { registered.complete(Unit) }
+            .retryWhen(Retry.indefinitely().filter { it is MqttSessionExpiredException && !closing })
+            .subscribe(inbound::offer, { inbound.end(if (closing) null else it) }, { inbound.end(null) })
+        try {
+            coroutineScope {
+                val reporter = launch {
+                    while (true) {
+                        delay(DROP_REPORT_INTERVAL)
+                        inbound.reportDrops(whole(DROP_REPORT_INTERVAL))
+                    }
+                }
+                emitAll(inbound.flow())
+                reporter.cancel()
+            }
+        } finally {
+            subscription.dispose()
+            inbound.reportDrops(whole(DROP_REPORT_INTERVAL))
+        }
+    }
 
     override fun events(): Flow<ConnectionEvent> = events.receiveAsFlow()
 
@@ -214,6 +234,7 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
         if (closing) return
         closing = true
         publisher.close()
+        inbound.discard()
         if (!connectedOnce) return
         try {
             client.disconnect()
@@ -228,6 +249,7 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
         private val MAX_DELAY = 30.seconds
         private const val JITTER = 0.2
         private const val MAX_DOUBLINGS = 5
+        private val DROP_REPORT_INTERVAL = 5.seconds
 
         /** 1 s doubling to 30 s, each with ±20 % jitter. */
         fun backoff(attempt: Int): Duration {
