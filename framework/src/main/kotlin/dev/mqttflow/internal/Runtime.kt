@@ -1,6 +1,7 @@
 package dev.mqttflow.internal
 
 import dev.mqttflow.config.MqttFlowConfig
+import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.connection.ConnectionEvent
 import dev.mqttflow.connection.InboundMessage
@@ -28,6 +29,7 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeoutOrNull
 import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
 import kotlin.coroutines.CoroutineContext
@@ -58,11 +60,8 @@ internal class Runtime(
     private val job = SupervisorJob()
     val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
 
-    /** Topics of the retained messages routed so far, to re-send them to workers that join later. */
-    private val retainedTopics = ConcurrentHashMap.newKeySet<String>()
-    val subscriptions = SubscriptionTable<Worker>(connection) { filter ->
-        retainedTopics.any { Topics.matches(filter, it) }
-    }
+    val router = Router(connection, clock, persistentSession = config.persistentSession)
+    val subscriptions get() = router.subscriptions
     private val defaultPolicy = failurePolicy
     val supervisor = Supervisor(this, failurePolicy)
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
@@ -72,11 +71,14 @@ internal class Runtime(
     /** Completed when the connection is lost for good; [dev.mqttflow.MqttFlow.run] rethrows it. */
     val fatal = CompletableDeferred<Throwable>()
 
-    /** Registers the message stream, then connects (in that order), then starts [consumers] as masters. */
+    /**
+     * Registers the message stream, then connects (in that order), then starts [consumers] as
+     * masters, and opens the router once every master's `onConnect` returned (see [Router]).
+     */
     suspend fun start(consumers: List<Consumer>, params: Map<String, Any?> = emptyMap()) {
         scope.launch(CoroutineName("mqttflow-router"), start = CoroutineStart.UNDISPATCHED) {
             try {
-                connection.messages().collect { route(it) }
+                router.run()
             } catch (e: CancellationException) {
                 throw e
             } catch (e: Exception) {
@@ -95,11 +97,22 @@ internal class Runtime(
             connection.events().collect { onConnectionEvent(it) }
         }
         val names = HashSet<String>()
-        for (consumer in consumers) {
+        val masters = consumers.map { consumer ->
             var name = consumer.name
             var n = 1
             while (!names.add(name)) name = "${consumer.name}#${n++}"
-            newWorker(WorkerSpec(consumer, 0, Worker.MASTER, params, name = name)).start()
+            newWorker(WorkerSpec(consumer, 0, Worker.MASTER, params, name = name)).also { it.start() }
+        }
+        scope.launch(CoroutineName("mqttflow-gate")) {
+            val ready = withTimeoutOrNull(config.connectTimeout) { masters.forEach { it.connected.await() } }
+            if (ready == null) {
+                log.warn(
+                    "onConnect of {} still running after {}; routing messages anyway",
+                    masters.filter { !it.connected.isCompleted }.joinToString { "'${it.name}'" },
+                    config.connectTimeout,
+                )
+            }
+            router.open()
         }
     }
 
@@ -113,39 +126,13 @@ internal class Runtime(
     /** Workers running now. */
     fun workers(): Set<Worker> = workers.toSet()
 
-    private val matched = HashSet<Worker>()
-
-    /** Whether any worker was ever sent a retained message (then updates of those topics are tracked). */
-    private val retainedTopicsSeen: Boolean get() = retainedSeenCount.get() > 0
-    val retainedSeenCount = java.util.concurrent.atomic.AtomicInteger()
-
-    /** Runs on the single router coroutine only, which is what makes reusing [matched] safe. */
-    private suspend fun route(inbound: InboundMessage) {
-        matched.clear()
-        subscriptions.match(inbound.message.topic, matched)
-        if (matched.isEmpty()) {
-            log.debug("no worker subscribed to {}; acknowledging", inbound.message.topic)
-            inbound.ack()
-            return
-        }
-        val message = inbound.message
-        if (message.retain) retainedTopics += message.topic
-        if (message.retain || retainedTopicsSeen) matched.removeIf { it.alreadyHasRetained(message) }
-        if (matched.isEmpty()) {
-            inbound.ack()
-            return
-        }
-        val delivery = Delivery(inbound, matched.size)
-        for (worker in matched) {
-            if (!worker.offer(delivery)) delivery.done()
-        }
-    }
-
     private suspend fun onConnectionEvent(event: ConnectionEvent) {
         when (event) {
             is ConnectionEvent.Lost -> if (event.final) {
+                router.close()
                 fatal.complete(event.cause ?: ConnectionException("the connection was lost for good"))
             } else {
+                router.close()
                 log.warn(
                     "connection to {}:{} lost, reconnecting: {}",
                     config.host,
@@ -162,6 +149,7 @@ internal class Runtime(
                     event.sessionPresent,
                 )
                 if (!event.sessionPresent) resubscribe()
+                router.open()
             }
         }
     }
@@ -189,7 +177,10 @@ internal class Runtime(
 
             is Subscribe -> subscriptions.subscribe(worker, action.filter, action.qos)
 
-            is Unsubscribe -> subscriptions.unsubscribe(worker, action.filter)
+            is Unsubscribe -> {
+                subscriptions.unsubscribe(worker, action.filter)
+                router.unsubscribed(worker, action.filter)
+            }
 
             is SpawnWorker -> supervisor.spawn(
                 worker,
@@ -227,7 +218,7 @@ internal class Runtime(
     suspend fun stopAndRelease(worker: Worker) {
         if (!stopping.add(worker)) return
         worker.stop(config.shutdownTimeout)
-        subscriptions.releaseAll(worker).forEach {
+        router.release(worker).forEach {
             log.warn("worker '{}': releasing a subscription failed: {}", worker.name, it.message)
         }
         workers -= worker
@@ -250,3 +241,7 @@ internal class Runtime(
         log.info("stopped")
     }
 }
+
+/** Whether the broker keeps our session (and its subscriptions and queued messages) across connections. */
+internal val MqttFlowConfig.persistentSession: Boolean
+    get() = !cleanStart && (version == MqttVersion.MQTT_3_1_1 || sessionExpiry.isPositive())

@@ -72,9 +72,16 @@ internal class Worker(
 
     val isMaster: Boolean get() = instanceType == MASTER
 
+    /** Completed when `onConnect` returned or threw: the router waits for the masters' before routing. */
+    val connected = kotlinx.coroutines.CompletableDeferred<Unit>()
+
     fun start() {
         loop = launch {
-            var outcome = handle("onConnect", null) { consumer.onConnect(this@Worker) }
+            var outcome = try {
+                handle("onConnect", null) { consumer.onConnect(this@Worker) }
+            } finally {
+                connected.complete(Unit)
+            }
             if (outcome != null) runtime.supervisor.after(this@Worker, outcome)
             for (work in inbox) {
                 if (stopping) break
@@ -119,25 +126,6 @@ internal class Worker(
         }
     }
 
-    /** Last payload hash per topic this worker got a retained message for (router bookkeeping). */
-    private val retainedSeen = java.util.concurrent.ConcurrentHashMap<String, Int>()
-
-    /**
-     * True if [message] is a retained message this worker already has (the broker re-sends retained
-     * messages whenever another worker joins a filter). Records retained messages and later updates
-     * of their topics. Called by the router only.
-     */
-    fun alreadyHasRetained(message: dev.mqttflow.protocol.Message): Boolean {
-        val hash = message.payload.contentHashCode()
-        if (!message.retain) {
-            retainedSeen.computeIfPresent(message.topic) { _, _ -> hash }
-            return false
-        }
-        val previous = retainedSeen.put(message.topic, hash)
-        if (previous == null) runtime.retainedSeenCount.incrementAndGet()
-        return previous == hash
-    }
-
     /** Hands [work] to this worker; suspends while the inbox is full. False if it is stopping. */
     suspend fun offer(work: Work): Boolean = try {
         inbox.send(work)
@@ -159,6 +147,7 @@ internal class Worker(
     suspend fun stop(timeout: Duration) {
         stopping = true
         inbox.close()
+        if (loop == null) connected.complete(Unit)
         val current = loop
         if (current != null && withTimeoutOrNull(timeout) { current.join() } == null) {
             log.warn("worker '{}': handler still running after {}, cancelling it", name, timeout)
@@ -199,8 +188,6 @@ internal class Worker(
 
     override suspend fun unsubscribe(filter: String) {
         runtime.perform(this, Unsubscribe(filter))
-        // subscribing again later must bring the retained messages again
-        retainedSeen.keys.removeIf { dev.mqttflow.routing.Topics.matches(filter, it) }
     }
 
     override suspend fun publish(
