@@ -50,24 +50,45 @@ data class Outcome(
 class ChaosRig(val name: String) : AutoCloseable {
     val dir: Path = Files.createTempDirectory("mqttflow-chaos-$name-")
     private val data: Path = Files.createDirectories(dir.resolve("mosquitto-data"))
-    val broker = Mosquitto(extraConfig = "user root\npersistence true\npersistence_location $data/\nautosave_interval 0")
+    val broker =
+        Mosquitto(extraConfig = "user root\npersistence true\npersistence_location $data/\nautosave_interval 0")
     val handledFile: File = dir.resolve("handled.txt").toFile().apply { createNewFile() }
     private var published = 0
     private var child: ChildCli? = null
 
     /** Starts mqttflow on [script] with a persistent session (or a clean one) and waits until it subscribed. */
-    fun startConsumer(script: String, env: Map<String, String> = emptyMap(), persistent: Boolean = true, vararg extra: String) {
+    fun startConsumer(
+        script: String,
+        env: Map<String, String> = emptyMap(),
+        persistent: Boolean = true,
+        vararg extra: String,
+    ) {
         val file = dir.resolve("$name.mqtt.kts")
         if (!Files.exists(file)) Files.writeString(file, script)
-        val session = if (persistent) listOf("-c", "false", "--session-expiry", "3600", "-i", "chaos-$name") else emptyList()
-        val args = listOf("run", "-H", "127.0.0.1", "-p", "${broker.port}", "-r", "0", "--script-cache", CACHE.toString()) +
-            session + extra.toList() + listOf(file.toString())
-        val started = ChildCli(args, env + ("CHAOS_OUT" to handledFile.path), workDir = Files.createTempDirectory(dir, "run-"))
+        val session = if (persistent) {
+            listOf(
+                "-c",
+                "false",
+                "--session-expiry",
+                "3600",
+                "-i",
+                "chaos-$name",
+            )
+        } else {
+            emptyList()
+        }
+        val args =
+            listOf("run", "-H", "127.0.0.1", "-p", "${broker.port}", "-r", "0", "--script-cache", CACHE.toString()) +
+                session + extra.toList() + listOf(file.toString())
+        val started =
+            ChildCli(args, env + ("CHAOS_OUT" to handledFile.path), workDir = Files.createTempDirectory(dir, "run-"))
         child = started
         val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_SECONDS)
         while (!started.err().contains(READY) && !started.out().contains(READY)) {
             check(started.process.isAlive) { "mqttflow exited at start:\n${started.err()}" }
-            check(System.nanoTime() < deadline) { "mqttflow did not subscribe within $STARTUP_SECONDS s:\n${started.err()}" }
+            check(System.nanoTime() < deadline) {
+                "mqttflow did not subscribe within $STARTUP_SECONDS s:\n${started.err()}"
+            }
             Thread.sleep(POLL_MS)
         }
     }
@@ -96,8 +117,10 @@ class ChaosRig(val name: String) : AutoCloseable {
     fun publish(n: Int, qos: Int, topic: String = "chaos/seq") {
         val lines = dir.resolve("batch.txt")
         Files.writeString(lines, ((published + 1)..(published + n)).joinToString("\n", postfix = "\n"))
-        val p = ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", "${broker.port}", "-t", topic, "-q", "$qos", "-l")
-            .redirectInput(lines.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("pub.log").toFile()).start()
+        val port = "${broker.port}"
+        val command = listOf("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-t", topic, "-q", "$qos", "-l")
+        val p = ProcessBuilder(command).redirectInput(lines.toFile()).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("pub.log").toFile()).start()
         check(p.waitFor(PUBLISH_SECONDS, TimeUnit.SECONDS)) { "mosquitto_pub did not finish" }
         check(p.exitValue() == 0) { "mosquitto_pub failed: " + Files.readString(dir.resolve("pub.log")) }
         published += n

@@ -61,7 +61,8 @@ class OutageIT :
                         failed.get() shouldBe 0
                         val last = published.get()
                         last shouldBeGreaterThan atStop + 20
-                        val got = io { sub.awaitLines(30) { lines -> lines.toSet().containsAll((1..last).map { "$it" }) } }
+                        val got =
+                            io { sub.awaitLines(30) { lines -> lines.toSet().containsAll((1..last).map { "$it" }) } }
                         got.toSet() shouldContainAll (1..last).map { "$it" }
                         job.cancelAndJoin()
                     }

@@ -73,32 +73,45 @@ internal class Publisher(config: MqttFlowConfig, private val send: suspend (Publ
     }
 
     private suspend fun sendWhenUp(publish: Publish) {
-        var waited = false
+        var counted = false
         try {
             while (true) {
                 if (link.value != Link.UP) {
-                    if (!waited && !waiting.tryAdd(publish.payload.size)) {
-                        throw PublishException(publish.topic, "the outbox is full while disconnected; not sent")
-                    }
-                    waited = true
-                    if (link.first { it != Link.DOWN } == Link.CLOSED) {
-                        throw PublishException(publish.topic, "the connection was closed before it could be sent")
-                    }
+                    counted = counted || count(publish)
+                    awaitUp(publish)
                 }
-                try {
-                    send(publish)
-                    return
-                } catch (e: CancellationException) {
-                    throw e
-                } catch (e: Exception) {
-                    if (!isDisconnect(e) || link.value == Link.CLOSED) throw e
-                    // The client saw the loss before our listener did: wait for it to say so.
-                    delay(RETRY_PAUSE)
-                }
+                if (trySend(publish)) return
             }
         } finally {
-            if (waited) waiting.remove(publish.payload.size)
+            if (counted) waiting.remove(publish.payload.size)
         }
+    }
+
+    /** Counts [publish] among those waiting for the connection; fails when the outbox is full. */
+    private fun count(publish: Publish): Boolean {
+        if (!waiting.tryAdd(publish.payload.size)) {
+            throw PublishException(publish.topic, "the outbox is full while disconnected; not sent")
+        }
+        return true
+    }
+
+    private suspend fun awaitUp(publish: Publish) {
+        if (link.first { it != Link.DOWN } == Link.CLOSED) {
+            throw PublishException(publish.topic, "the connection was closed before it could be sent")
+        }
+    }
+
+    /** False when a disconnect cut it off (then it is sent again once the link is up). */
+    private suspend fun trySend(publish: Publish): Boolean = try {
+        send(publish)
+        true
+    } catch (e: CancellationException) {
+        throw e
+    } catch (e: Exception) {
+        if (!isDisconnect(e) || link.value == Link.CLOSED) throw e
+        // The client saw the loss before our listener did: give the listener a moment to say so.
+        delay(RETRY_PAUSE)
+        false
     }
 
     private companion object {

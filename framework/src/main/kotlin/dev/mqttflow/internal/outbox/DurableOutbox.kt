@@ -56,6 +56,7 @@ internal class DurableOutbox(private val file: Path) : AutoCloseable {
     private val delete = db.prepareStatement("DELETE FROM mqttflow_outbox WHERE id = ?")
 
     /** Writes [publish]; returns its row id once committed. */
+    @Suppress("MagicNumber") // JDBC parameter indexes
     suspend fun store(publish: Publish): Long = withContext(thread) {
         insert.setString(1, publish.topic)
         insert.setBytes(2, publish.payload)
@@ -78,6 +79,7 @@ internal class DurableOutbox(private val file: Path) : AutoCloseable {
     }
 
     /** The rows a previous run left, oldest first. */
+    @Suppress("MagicNumber") // JDBC column indexes
     suspend fun pending(): List<Pair<Long, Publish>> = withContext(thread) {
         db.createStatement().use { st ->
             st.executeQuery("SELECT id, topic, payload, qos, retain, properties FROM mqttflow_outbox ORDER BY id")
@@ -85,7 +87,8 @@ internal class DurableOutbox(private val file: Path) : AutoCloseable {
                     buildList {
                         while (rs.next()) {
                             val properties = rs.getBytes(6)?.let(::decode) ?: MessageProperties.NONE
-                            val publish = Publish(rs.getString(2), rs.getBytes(3), rs.getInt(4), rs.getInt(5) == 1, properties)
+                            val publish =
+                                Publish(rs.getString(2), rs.getBytes(3), rs.getInt(4), rs.getInt(5) == 1, properties)
                             add(rs.getLong(1) to publish)
                         }
                     }
@@ -128,7 +131,15 @@ internal class DurableOutbox(private val file: Path) : AutoCloseable {
             val users = List(input.readInt()) { input.readUTF() to input.readUTF() }
             val contentType = input.readNullable()
             val responseTopic = input.readNullable()
-            val correlation = input.readInt().let { n -> if (n < 0) null else ByteArray(n).also { input.readFully(it) } }
+            val correlation = input.readInt().let { n ->
+                if (n <
+                    0
+                ) {
+                    null
+                } else {
+                    ByteArray(n).also { input.readFully(it) }
+                }
+            }
             val expiry = input.readLong().takeIf { it >= 0 }
             MessageProperties(users, contentType, responseTopic, correlation, expiry)
         }
