@@ -13,7 +13,7 @@ data class Scale(val messages: Int, val faults: Int, val sigterms: Int, val burs
         val current: Scale = if (System.getProperty("chaos.scale") == "full") {
             Scale(messages = 20_000, faults = 5, sigterms = 3, burst = 15_000, full = true)
         } else {
-            Scale(messages = 2_000, faults = 2, sigterms = 2, burst = 2_000, full = false)
+            Scale(messages = 1_000, faults = 2, sigterms = 2, burst = 1_000, full = false)
         }
     }
 }
@@ -155,7 +155,14 @@ class ChaosRig(val name: String) : AutoCloseable {
     override fun close() {
         child?.close()
         broker.close()
-        dir.toFile().deleteRecursively()
+        // -Dchaos.keep=true keeps the logs (mqttflow's in run-*/, Mosquitto's) for a post-mortem.
+        if (System.getProperty("chaos.keep") ==
+            "true"
+        ) {
+            println("chaos: kept $dir")
+        } else {
+            dir.toFile().deleteRecursively()
+        }
     }
 
     companion object {

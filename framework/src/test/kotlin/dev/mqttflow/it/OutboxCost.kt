@@ -54,6 +54,6 @@ private fun measure(config: MqttFlowConfig): Pair<Double, Double> = runBlocking 
     wall / 1e3 / N to cpu / 1e3 / N
 }
 
-private const val N = 5_000
+private const val N = 10_000
 private const val WARMUP = 1_000
-private const val ROUNDS = 3
+private const val ROUNDS = 5
