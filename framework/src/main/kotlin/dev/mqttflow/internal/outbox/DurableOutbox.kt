@@ -18,6 +18,7 @@ import java.sql.Connection
 import java.sql.DriverManager
 import java.sql.Statement
 import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
 
 /**
  * Outgoing QoS 1/2 publishes kept in a SQLite file (WAL) from before they are sent until the
@@ -29,9 +30,11 @@ import java.util.concurrent.Executors
  */
 internal class DurableOutbox(private val file: Path) : AutoCloseable {
     private val log = LoggerFactory.getLogger("mqttflow.outbox")
-    private val thread: ExecutorCoroutineDispatcher =
-        Executors.newSingleThreadExecutor { Thread(it, "mqttflow-outbox").apply { isDaemon = true } }
-            .asCoroutineDispatcher()
+    private val executor = Executors.newSingleThreadExecutor { Thread(it, "mqttflow-outbox").apply { isDaemon = true } }
+    private val thread: ExecutorCoroutineDispatcher = executor.asCoroutineDispatcher()
+
+    @Volatile
+    private var closed = false
     private val scope = CoroutineScope(SupervisorJob() + thread)
     private val db: Connection
 
@@ -72,6 +75,7 @@ internal class DurableOutbox(private val file: Path) : AutoCloseable {
 
     /** Forgets row [id] (the broker acknowledged it); does not wait: a row kept by a crash is sent again. */
     fun remove(id: Long) {
+        if (closed) return
         scope.launch {
             delete.setLong(1, id)
             delete.executeUpdate()
@@ -96,7 +100,10 @@ internal class DurableOutbox(private val file: Path) : AutoCloseable {
         }
     }
 
+    /** Closes the file after the removals already asked for; waits (briefly) for that. */
     override fun close() {
+        if (closed) return
+        closed = true
         scope.launch {
             try {
                 insert.close()
@@ -106,10 +113,19 @@ internal class DurableOutbox(private val file: Path) : AutoCloseable {
                 log.warn("closing the outbox {} failed: {}", file, e.message)
             }
         }
-        thread.close()
+        executor.shutdown()
+        if (!executor.awaitTermination(
+                CLOSE_SECONDS,
+                TimeUnit.SECONDS,
+            )
+        ) {
+            log.warn("the outbox {} did not close in time", file)
+        }
     }
 
     private companion object {
+        const val CLOSE_SECONDS = 5L
+
         fun encode(p: MessageProperties): ByteArray {
             val bytes = ByteArrayOutputStream()
             DataOutputStream(bytes).use { out ->

@@ -3,6 +3,9 @@ package dev.mqttflow.internal.hivemq
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeBetween
 import io.kotest.matchers.ints.shouldBeGreaterThan
+import io.kotest.matchers.shouldBe
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
 import kotlin.time.DurationUnit
 
 class BackoffTest :
@@ -23,5 +26,11 @@ class BackoffTest :
 
         test("has jitter: waits for the same attempt differ") {
             (1..50).map { seconds(2) }.toSet().size shouldBeGreaterThan 1
+        }
+
+        test("delays are shown in whole milliseconds or seconds") {
+            HiveMqConnection.whole(937.4.milliseconds) shouldBe "937 ms"
+            HiveMqConnection.whole(1.151520231.seconds) shouldBe "1 s"
+            HiveMqConnection.whole(8.6.seconds) shouldBe "9 s"
         }
     })
