@@ -135,16 +135,21 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
         var attempt = 0
         while (true) {
             attempt++
+            var connected: ConnectionEvent.Connected? = null
             val failure = try {
-                return client.connect().also {
-                    connectedOnce = true
-                    publisher.up()
-                    publisher.resendStored()
-                }
+                connected = client.connect()
+                null
             } catch (e: RefusedException) {
                 throw ConnectionException("the broker at $address refused the connection: ${e.reason}", e)
             } catch (e: Exception) {
                 e
+            }
+            if (connected != null) {
+                connectedOnce = true
+                publisher.up()
+                // What an earlier run left in the durable outbox goes out before any consumer starts.
+                publisher.resendStored()
+                return connected
             }
             if (config.retries != 0 && attempt >= config.retries) {
                 throw ConnectionException(

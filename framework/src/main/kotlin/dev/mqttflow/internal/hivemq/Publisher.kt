@@ -39,6 +39,7 @@ internal class Publisher(config: MqttFlowConfig, private val send: suspend (Publ
     val link = MutableStateFlow(Link.DOWN)
 
     suspend fun publish(publish: Publish) {
+        if (link.value == Link.CLOSED) throw PublishException(publish.topic, "the connection is closed; not sent")
         val id = if (publish.qos > 0) durable?.store(publish) else null
         sendWhenUp(publish)
         if (id != null) durable?.remove(id)
@@ -51,7 +52,14 @@ internal class Publisher(config: MqttFlowConfig, private val send: suspend (Publ
         if (left.isEmpty()) return
         log.info("sending {} publish(es) that an earlier run left in the outbox {}", left.size, outboxFile)
         for ((id, publish) in left) {
-            sendWhenUp(publish)
+            try {
+                sendWhenUp(publish)
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) {
+                // Refused by the broker (a topic it no longer allows, say): retrying will not help.
+                log.warn("a stored publish to '{}' failed and is dropped from the outbox: {}", publish.topic, e.message)
+            }
             store.remove(id)
         }
     }
