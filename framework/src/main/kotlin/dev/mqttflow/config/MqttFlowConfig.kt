@@ -93,6 +93,9 @@ public data class MqttFlowConfig(
     public val receiveMaximum: Int = DEFAULT_RECEIVE_MAXIMUM,
     /** How long stopping waits for in-flight handlers and each `onDisconnect`. */
     public val shutdownTimeout: Duration = DEFAULT_SHUTDOWN_TIMEOUT,
+    // --- engine (issue 11.5): poison messages ---
+    /** Retry and dead-letter of QoS 1/2 messages whose handler threw, for consumers that set none. */
+    public val onFailure: dev.mqttflow.worker.RetryPolicy = dev.mqttflow.worker.RetryPolicy.NONE,
 ) {
     /** The port actually used: [port], or 1883 / 8883 (TLS) by default. */
     public val effectivePort: Int get() = port ?: if (tls != null) DEFAULT_TLS_PORT else DEFAULT_PORT
@@ -112,7 +115,7 @@ public data class MqttFlowConfig(
         "cleanStart=$cleanStart, sessionExpiry=$sessionExpiry, keepAlive=$keepAlive, tls=$tls, " +
         "transport=$transport, wsPath=$wsPath, will=${will?.topic}, retries=$retries, " +
         "connectTimeout=$connectTimeout, inboxCapacity=$inboxCapacity, receiveMaximum=$receiveMaximum, " +
-        "shutdownTimeout=$shutdownTimeout)"
+        "shutdownTimeout=$shutdownTimeout, onFailure=$onFailure)"
 
     public companion object {
         /** A builder for Java callers; see [MqttFlowConfigBuilder]. */

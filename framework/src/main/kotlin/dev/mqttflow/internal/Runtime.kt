@@ -15,12 +15,14 @@ import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.ChannelSend
 import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
 import dev.mqttflow.protocol.Subscribe
 import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.routing.Topics
 import dev.mqttflow.worker.FailurePolicy
+import dev.mqttflow.worker.RetryPolicy
 import dev.mqttflow.worker.WorkerFailure
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
@@ -275,6 +277,30 @@ internal class Runtime(
             return
         }
         fresh.start()
+    }
+
+    override val retryPolicy: RetryPolicy get() = config.onFailure
+
+    override suspend fun deadLetter(worker: Worker, topic: String, message: Message, error: Throwable, attempts: Int) {
+        try {
+            perform(worker, DeadLetters.publish(topic, message, error, attempts, worker.consumer.name, config.version))
+            workerLog.warn(
+                "worker '{}': dead-lettered the message on '{}' to '{}' after {} attempt(s)",
+                worker.name,
+                message.topic,
+                topic,
+                attempts,
+            )
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            workerLog.error(
+                "worker '{}': publishing to the dead-letter topic '{}' failed: {}",
+                worker.name,
+                topic,
+                e.message,
+            )
+        }
     }
 
     override fun coroutineFailed(worker: Worker, error: Throwable) {

@@ -8,6 +8,7 @@ import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.ChannelSend
 import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
@@ -133,7 +134,7 @@ internal class Worker(
         is Delivery.Hold -> {
             inHand = work
             try {
-                handle("onMessage", work.message.topic) { consumer.onMessage(this@Worker, work.message) }
+                deliver(work.message)
             } finally {
                 inHand = null
                 settle(work, cancelled = !currentCoroutineContext().isActive)
@@ -145,6 +146,51 @@ internal class Worker(
         }
 
         is FailureWork -> handle("onWorkerFailure", null) { consumer.onWorkerFailure(this@Worker, work.failure) }
+    }
+
+    /**
+     * Handles [message], retrying a QoS 1/2 message in place as the consumer's [RetryPolicy] says
+     * (later work waits), then dead-letters it; returns the failure decision if it failed for good.
+     */
+    private suspend fun deliver(message: Message): FailurePolicy? {
+        val retry = consumer.onFailure ?: host.retryPolicy
+        var attempt = 1
+        while (true) {
+            val error = tryOnce(message) ?: return null
+            if (message.qos == 0 || attempt > retry.retries || stopping) {
+                val deadLetter = if (message.qos > 0) retry.deadLetterTopic(consumer.name) else null
+                if (deadLetter != null) host.deadLetter(this, deadLetter, message, error, attempt)
+                return host.failed(this, "onMessage", message.topic, error)
+            }
+            val wait = backoff(attempt - 1, first = retry.backoff, max = retry.backoff * MAX_BACKOFF, jitter = 0.0)
+            log.warn(
+                "worker '{}': onMessage threw on topic '{}' (attempt {} of {}): {}; retrying in {} ms",
+                name,
+                message.topic,
+                attempt,
+                retry.retries + 1,
+                error.toString(),
+                wait.inWholeMilliseconds,
+            )
+            delay(wait)
+            attempt++
+        }
+    }
+
+    /** One run of `onMessage`: the exception it threw, or null. */
+    private suspend fun tryOnce(message: Message): Exception? {
+        running = "onMessage on '${message.topic}'"
+        return try {
+            consumer.onMessage(this, message)
+            null
+        } catch (e: CancellationException) {
+            if (!currentCoroutineContext().isActive) throw e
+            e
+        } catch (e: Exception) {
+            e
+        } finally {
+            running = null
+        }
     }
 
     /** The one place where the fate of the delivery in hand is decided. */
@@ -296,6 +342,7 @@ internal class Worker(
         const val MASTER = "master"
         const val SPAWNED = "worker"
         private val LAYER_RETRY = 1.seconds
+        private const val MAX_BACKOFF = 1024
 
         /** How long a cancelled handler or timer may take to end before it is abandoned. */
         val MARGIN = 500.milliseconds

@@ -28,6 +28,22 @@ internal interface WorkerHost {
     /** Carries out a failure [decision] for [worker] (stopping and restarting run outside its loop). */
     fun carryOut(worker: Worker, decision: FailurePolicy)
 
+    /** The runtime's retry policy, for consumers that set none. */
+    val retryPolicy: dev.mqttflow.worker.RetryPolicy
+
+    /**
+     * Publishes [message], whose handler in [worker] threw [error] [attempts] times, to the
+     * dead-letter [topic] (MQTT 5 user properties, or a JSON envelope under 3.1.1). Never throws:
+     * a failed dead-letter publish is logged.
+     */
+    suspend fun deadLetter(
+        worker: Worker,
+        topic: String,
+        message: dev.mqttflow.protocol.Message,
+        error: Throwable,
+        attempts: Int,
+    )
+
     /** A coroutine a handler of [worker] launched failed; logged, the worker goes on. */
     fun coroutineFailed(worker: Worker, error: Throwable)
 
