@@ -22,4 +22,16 @@ public interface ConsumerControl {
      * finishes (bounded), `onDisconnect` runs, its subscriptions are released. False if none runs.
      */
     public suspend fun stop(workerName: String): Boolean
+
+    /**
+     * Replaces the top-level workers named [old] by [consumers] (a `--watch` reload): each old
+     * worker stops the way [stop] does, and the messages still queued for it go, in order, to the
+     * new consumer of the same name, which handles them right after its `onConnect`. Those of an
+     * old worker the new list has no namesake for are acknowledged unhandled, with a log line saying
+     * how many. Returns the new worker names.
+     */
+    public suspend fun replace(old: List<String>, consumers: List<Consumer>): List<String> {
+        for (name in old) stop(name)
+        return consumers.map { start(it) }
+    }
 }

@@ -88,7 +88,6 @@ public class MqttFlow @JvmOverloads constructor(
         val tables = declaredTables(consumers)
         val db = database ?: if (tables.isEmpty()) null else MqttFlowDatabase.fromEnvironment()
         try {
-            db?.createMissingTables(tables)
             val runtime = Runtime(
                 connectionFactory(config),
                 config,

@@ -5,9 +5,12 @@ import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.worker.RetryPolicy
 import dev.mqttflow.worker.WorkerFailure
 import kotlinx.serialization.serializer
 import org.jetbrains.exposed.v1.core.Table
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
 
 /** A handler with no message: `onConnect` and `onDisconnect` bodies. */
 public typealias LifecycleHandler = suspend ConsumerContext.() -> Unit
@@ -109,6 +112,26 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         failure = handler
     }
 
+    private var retry: RetryPolicy? = null
+
+    /**
+     * Retries a QoS 1/2 message whose handler threw [retry] more times, [backoff] apart (doubling),
+     * in place — this consumer's later messages wait meanwhile — then publishes it to [deadLetter]
+     * (`{consumer}` becomes this consumer's name; null: none) and acknowledges it. See [RetryPolicy].
+     *
+     * ```kotlin
+     * onFailure(retry = 3, backoff = 1.seconds, deadLetter = "mqttflow/dead/{consumer}")
+     * ```
+     */
+    public fun onFailure(
+        retry: Int = 0,
+        backoff: Duration = 1.seconds,
+        deadLetter: String? = RetryPolicy.DEFAULT_DEAD_LETTER,
+    ) {
+        check(this.retry == null) { "consumer '$name' has two onFailure settings; keep one" }
+        this.retry = RetryPolicy(retry, backoff, deadLetter)
+    }
+
     internal fun build(): Consumer = DslConsumer(
         name,
         connect,
@@ -118,6 +141,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         LinkedHashMap(layerHandlers),
         failure,
         tables.distinct(),
+        retry,
     )
 }
 

@@ -5,6 +5,7 @@ import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.database.DeclaresTables
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.worker.RetryPolicy
 import dev.mqttflow.worker.WorkerFailure
 import org.jetbrains.exposed.v1.core.Table
 import org.slf4j.LoggerFactory
@@ -20,6 +21,7 @@ internal class DslConsumer(
     private val layerHandlers: Map<String, LayerHandler>,
     private val failure: FailureHandler?,
     override val tables: List<Table> = emptyList(),
+    override val onFailure: RetryPolicy? = null,
 ) : Consumer,
     DeclaresTables {
     private val log = LoggerFactory.getLogger("mqttflow.dsl")

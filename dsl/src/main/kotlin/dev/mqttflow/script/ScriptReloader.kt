@@ -60,8 +60,8 @@ public class ScriptReloader(
             onEvent(ReloadEvent.Failed(file, e.message.orEmpty(), shown))
             return null
         }
-        for (name in old) control.stop(name)
-        val names = script.consumers.map { control.start(it) }
+        // queued messages of the old version go to the new version's consumer of the same name
+        val names = control.replace(old, script.consumers)
         onEvent(ReloadEvent.Reloaded(file, names, started.elapsedNow(), compiled.elapsed, shown))
         return names
     }

@@ -93,6 +93,9 @@ public data class MqttFlowConfig(
     public val receiveMaximum: Int = DEFAULT_RECEIVE_MAXIMUM,
     /** How long stopping waits for in-flight handlers and each `onDisconnect`. */
     public val shutdownTimeout: Duration = DEFAULT_SHUTDOWN_TIMEOUT,
+    // --- engine (issue 11.5): poison messages ---
+    /** Retry and dead-letter of QoS 1/2 messages whose handler threw, for consumers that set none. */
+    public val onFailure: dev.mqttflow.worker.RetryPolicy = dev.mqttflow.worker.RetryPolicy.NONE,
     // --- Connection reliability (reconnects, outbox, QoS 0 buffer); see docs/reliability.md ---
     /**
      * Reconnect attempts after a connection that was up is lost, before the run ends; 0 (the
@@ -139,9 +142,9 @@ public data class MqttFlowConfig(
         "cleanStart=$cleanStart, sessionExpiry=$sessionExpiry, keepAlive=$keepAlive, tls=$tls, " +
         "transport=$transport, wsPath=$wsPath, will=${will?.topic}, retries=$retries, " +
         "connectTimeout=$connectTimeout, inboxCapacity=$inboxCapacity, receiveMaximum=$receiveMaximum, " +
-        "shutdownTimeout=$shutdownTimeout, reconnectRetries=$reconnectRetries, outboxMessages=$outboxMessages, " +
-        "outboxBytes=$outboxBytes, outboxFile=$outboxFile, qos0BufferMessages=$qos0BufferMessages, " +
-        "qos0BufferBytes=$qos0BufferBytes)"
+        "shutdownTimeout=$shutdownTimeout, onFailure=$onFailure, reconnectRetries=$reconnectRetries, " +
+        "outboxMessages=$outboxMessages, outboxBytes=$outboxBytes, outboxFile=$outboxFile, " +
+        "qos0BufferMessages=$qos0BufferMessages, qos0BufferBytes=$qos0BufferBytes)"
 
     public companion object {
         /** A builder for Java callers; see [MqttFlowConfigBuilder]. */

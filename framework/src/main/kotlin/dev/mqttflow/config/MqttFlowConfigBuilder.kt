@@ -77,6 +77,16 @@ public class MqttFlowConfigBuilder internal constructor() {
     public fun shutdownTimeout(timeout: java.time.Duration): MqttFlowConfigBuilder =
         set { it.copy(shutdownTimeout = timeout.toKotlinDuration()) }
 
+    // --- engine (issue 11.5): poison messages ---
+
+    /**
+     * Retries a failed QoS 1/2 message [retries] times, [backoff] apart, then publishes it to
+     * [deadLetter] (none if null); see [dev.mqttflow.worker.RetryPolicy].
+     */
+    public fun onFailure(retries: Int, backoff: java.time.Duration, deadLetter: String?): MqttFlowConfigBuilder = set {
+        it.copy(onFailure = dev.mqttflow.worker.RetryPolicy(retries, backoff.toKotlinDuration(), deadLetter))
+    }
+
     // --- Connection reliability (reconnects, outbox, QoS 0 buffer) ---
 
     /** Reconnect attempts after a loss (0 = forever, the default). */

@@ -20,7 +20,10 @@ import dev.mqttflow.protocol.Message
  * }
  * ```
  *
- * The methods run on the worker's coroutine, one at a time per worker, like any handler. The
+ * The methods — and the tasks scheduled through [BlockingContext.schedule] — run one at a time per
+ * worker, like any handler: never two at the same instant, so a consumer's own fields need no lock
+ * as long as one worker uses them (a consumer spawned as several workers shares its fields between
+ * them: keep per-worker state in [BlockingContext.params] or keyed by worker). The
  * [BlockingContext] they get does not block: `subscribe`, `publish` and the rest queue actions,
  * which the runtime performs in order right after the method returns (and not at all if it
  * throws). So blocking code never waits on the broker, and in tests it cannot stall the test

@@ -2,6 +2,7 @@ package dev.mqttflow.consumer
 
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.worker.RetryPolicy
 import dev.mqttflow.worker.WorkerFailure
 
 /**
@@ -21,6 +22,12 @@ public interface Consumer {
 
     /** The worker has started and the broker connection is up: subscribe here. */
     public suspend fun onConnect(context: ConsumerContext) {}
+
+    /**
+     * How a QoS 1/2 message whose [onMessage] threw is retried and dead-lettered; null (the default)
+     * takes the runtime's [dev.mqttflow.config.MqttFlowConfig.onFailure]. Java: override `getOnFailure()`.
+     */
+    public val onFailure: RetryPolicy? get() = null
 
     /** A message matched one of this worker's subscriptions. It is acknowledged after this returns. */
     public suspend fun onMessage(context: ConsumerContext, message: Message) {}

@@ -15,6 +15,13 @@ import kotlin.time.Clock
  * It is a [CoroutineScope] tied to the worker: `launch { delay(5.minutes); publish(…) }` starts a
  * timer that the worker owns, cancelled when the worker stops. Time comes from the injected
  * dispatcher and [clock], so tests run it in virtual time.
+ *
+ * Everything a worker runs — its handlers and every coroutine they launch — runs one piece at a
+ * time, on a serial view of the runtime's dispatcher: a handler and a timer it launched never run at
+ * the same instant; they interleave only where one of them suspends (`delay`, `publish`, …), as
+ * in asyncio and as in the test kit. So state shared by a handler and its timers needs no lock.
+ * Blocking calls hold the worker's turn: run them on an IO dispatcher (`withContext(io) { … }`,
+ * with `io` injected so that tests can replace it), as the database glue does.
  */
 @MqttFlowDsl
 public interface ConsumerContext : CoroutineScope {

@@ -22,6 +22,7 @@ import kotlin.time.Duration.Companion.seconds
  * something the session holds), DEBUG otherwise.
  */
 internal class Router(private val connection: BrokerConnection, clock: Clock, persistentSession: Boolean) {
+    private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val gate = MutableStateFlow(false)
     private val retained = RetainedTracker<Worker>()
     private val unrouted = UnroutedLog(clock, persistentSession)
@@ -72,13 +73,33 @@ internal class Router(private val connection: BrokerConnection, clock: Clock, pe
         }
         val delivery = Delivery(inbound, matched.size)
         for (worker in matched) {
-            if (!worker.offer(delivery)) delivery.done()
+            val hold = delivery.hold()
+            // a worker that is stopping takes nothing more: its share counts as done
+            if (!worker.offer(hold)) hold.finish()
         }
     }
 
-    /** [worker] dropped [filter]: a later subscription brings its retained messages again. */
-    fun unsubscribed(worker: Worker, filter: String) {
+    /** [worker] drops [filter]; a later subscription brings its retained messages again. */
+    suspend fun unsubscribe(worker: Worker, filter: String) {
+        subscriptions.unsubscribe(worker, filter)
         retained.forget(worker, filter)
+    }
+
+    /**
+     * The connection is back: without a session, every filter in the table is subscribed again
+     * (errors logged, not thrown); then routing resumes.
+     */
+    suspend fun reconnected(sessionPresent: Boolean) {
+        if (!sessionPresent) {
+            for ((filter, qos) in subscriptions.snapshot()) {
+                try {
+                    connection.subscribe(filter, qos)
+                } catch (e: Exception) {
+                    log.error("could not restore the subscription to '{}' after reconnecting: {}", filter, e.message, e)
+                }
+            }
+        }
+        open()
     }
 
     /** [worker] is gone: drops what the router remembered of it and releases its subscriptions. */

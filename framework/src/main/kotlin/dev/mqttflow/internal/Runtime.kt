@@ -4,21 +4,26 @@ import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.connection.ConnectionEvent
-import dev.mqttflow.connection.InboundMessage
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.database.declaredTables
 import dev.mqttflow.errors.ConnectionException
+import dev.mqttflow.errors.WorkerException
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.ChannelSend
 import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
 import dev.mqttflow.protocol.Subscribe
 import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.routing.Topics
 import dev.mqttflow.worker.FailurePolicy
+import dev.mqttflow.worker.RetryPolicy
+import dev.mqttflow.worker.WorkerFailure
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
@@ -26,8 +31,8 @@ import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 import org.slf4j.LoggerFactory
@@ -37,9 +42,10 @@ import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 
 /**
- * The engine behind [dev.mqttflow.MqttFlow] and the test kit: routes inbound messages to workers,
- * performs their actions against a [BrokerConnection], and (through [supervisor]) spawns, kills and
- * restarts them.
+ * The engine behind [dev.mqttflow.MqttFlow] and the test kit: starts the [Router], performs the
+ * workers' actions against a [BrokerConnection], and spawns, kills, stops and restarts workers —
+ * carrying out what [decide] says after a failure, and deciding (through [Leftovers]) what
+ * becomes of the deliveries a stopping worker still holds.
  *
  * Its scope has no parent on purpose: stopping must be able to run `onDisconnect` handlers after
  * the caller was cancelled. [dev.mqttflow.MqttFlow.run] does not return before [stop] finished, so
@@ -49,21 +55,19 @@ internal class Runtime(
     val connection: BrokerConnection,
     val config: MqttFlowConfig,
     dispatcher: CoroutineDispatcher,
-    val clock: Clock,
-    val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
-    failurePolicy: FailurePolicy = FailurePolicy.Continue,
+    override val clock: Clock,
+    override val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
+    private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
     val observer: RuntimeObserver = RuntimeObserver.None,
     /** Extra context every worker inherits, such as the database. */
     context: CoroutineContext = EmptyCoroutineContext,
-) {
+) : WorkerHost {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
+    private val workerLog = LoggerFactory.getLogger("mqttflow.worker")
     private val job = SupervisorJob()
     val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
-
     val router = Router(connection, clock, persistentSession = config.persistentSession)
-    val subscriptions get() = router.subscriptions
-    private val defaultPolicy = failurePolicy
-    val supervisor = Supervisor(this, failurePolicy)
+    private val supervisor = Supervisor()
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
     private val stopping = ConcurrentHashMap.newKeySet<Worker>()
     private val unknownTypes = ConcurrentHashMap.newKeySet<Pair<String, String>>()
@@ -72,10 +76,12 @@ internal class Runtime(
     val fatal = CompletableDeferred<Throwable>()
 
     /**
-     * Registers the message stream, then connects (in that order), then starts [consumers] as
-     * masters, and opens the router once every master's `onConnect` returned (see [Router]).
+     * Creates the tables [consumers] declare, then registers the message stream, connects (in that
+     * order), starts [consumers] as masters, and opens the router once every master's `onConnect`
+     * returned (bounded by [MqttFlowConfig.connectTimeout]; see [Router]).
      */
     suspend fun start(consumers: List<Consumer>, params: Map<String, Any?> = emptyMap()) {
+        createTables(consumers)
         scope.launch(CoroutineName("mqttflow-router"), start = CoroutineStart.UNDISPATCHED) {
             try {
                 router.run()
@@ -93,14 +99,10 @@ internal class Runtime(
             config.effectivePort,
             connected.sessionPresent,
         )
-        scope.launch(CoroutineName("mqttflow-events")) {
-            connection.events().collect { onConnectionEvent(it) }
-        }
+        scope.launch(CoroutineName("mqttflow-events")) { connection.events().collect { onConnectionEvent(it) } }
         val names = HashSet<String>()
         val masters = consumers.map { consumer ->
-            var name = consumer.name
-            var n = 1
-            while (!names.add(name)) name = "${consumer.name}#${n++}"
+            val name = uniqueName(consumer.name, names).also { names += it }
             newWorker(WorkerSpec(consumer, 0, Worker.MASTER, params, name = name)).also { it.start() }
         }
         scope.launch(CoroutineName("mqttflow-gate")) {
@@ -116,9 +118,28 @@ internal class Runtime(
         }
     }
 
-    fun newWorker(spec: WorkerSpec): Worker {
-        val worker =
-            Worker(spec.copy(policy = spec.policy ?: defaultPolicy), this, scope.coroutineContext, config.inboxCapacity)
+    /** The one place where declared tables are created: before a consumer's first worker starts. */
+    suspend fun createTables(consumers: List<Consumer>) {
+        val tables = declaredTables(consumers)
+        if (tables.isEmpty()) return
+        val db = scope.coroutineContext[MqttFlowDatabase]
+            ?: throw WorkerException(
+                "consumer(s) ${consumers.joinToString {
+                    "'${it.name}'"
+                }} declare tables, but this runtime has no database",
+            )
+        db.createMissingTables(tables)
+    }
+
+    /** A new worker (not started); [carried] is work of a predecessor it handles first, after `onConnect`. */
+    fun newWorker(spec: WorkerSpec, carried: List<Work> = emptyList()): Worker {
+        val worker = Worker(
+            spec.copy(policy = spec.policy ?: failurePolicy),
+            this,
+            scope.coroutineContext,
+            config.inboxCapacity,
+            carried,
+        )
         workers += worker
         return worker
     }
@@ -128,17 +149,18 @@ internal class Runtime(
 
     private suspend fun onConnectionEvent(event: ConnectionEvent) {
         when (event) {
-            is ConnectionEvent.Lost -> if (event.final) {
+            is ConnectionEvent.Lost -> {
                 router.close()
-                fatal.complete(event.cause ?: ConnectionException("the connection was lost for good"))
-            } else {
-                router.close()
-                log.warn(
-                    "connection to {}:{} lost, reconnecting: {}",
-                    config.host,
-                    config.effectivePort,
-                    event.cause?.message ?: "no reason given",
-                )
+                if (event.final) {
+                    fatal.complete(event.cause ?: ConnectionException("the connection was lost for good"))
+                } else {
+                    log.warn(
+                        "connection to {}:{} lost, reconnecting: {}",
+                        config.host,
+                        config.effectivePort,
+                        event.cause?.message ?: "no reason given",
+                    )
+                }
             }
 
             is ConnectionEvent.Connected -> {
@@ -148,24 +170,13 @@ internal class Runtime(
                     config.effectivePort,
                     event.sessionPresent,
                 )
-                if (!event.sessionPresent) resubscribe()
-                router.open()
-            }
-        }
-    }
-
-    private suspend fun resubscribe() {
-        for ((filter, qos) in subscriptions.snapshot()) {
-            try {
-                connection.subscribe(filter, qos)
-            } catch (e: Exception) {
-                log.error("could not restore the subscription to '{}' after reconnecting: {}", filter, e.message, e)
+                router.reconnected(event.sessionPresent)
             }
         }
     }
 
     /** Every action of a worker comes through here: validated, shown to the [observer], then performed. */
-    suspend fun perform(worker: Worker, action: Action, policy: FailurePolicy? = null) {
+    override suspend fun perform(worker: Worker, action: Action, policy: FailurePolicy?) {
         when (action) {
             is Publish -> Topics.validateTopic(action.topic)
             is Subscribe -> Topics.validateFilter(action.filter)
@@ -174,39 +185,132 @@ internal class Runtime(
         observer.actionSent(worker, action)
         when (action) {
             is Publish -> connection.publish(action)
-
-            is Subscribe -> subscriptions.subscribe(worker, action.filter, action.qos)
-
-            is Unsubscribe -> {
-                subscriptions.unsubscribe(worker, action.filter)
-                router.unsubscribed(worker, action.filter)
-            }
-
-            is SpawnWorker -> supervisor.spawn(
-                worker,
-                action.appId,
-                action.instance ?: ConsumerLookup.load(action.consumer),
-                action.params,
-                policy,
-            )
-
-            is KillWorker -> supervisor.kill(worker, action.appId)
-
+            is Subscribe -> router.subscriptions.subscribe(worker, action.filter, action.qos)
+            is Unsubscribe -> router.unsubscribe(worker, action.filter)
+            is SpawnWorker -> spawn(worker, action, policy)
+            is KillWorker -> kill(worker, action.appId)
             is ChannelSend -> layer.send(action.channel, action.message)
-
             is GroupSend -> layer.groupSend(action.group, action.message)
         }
     }
 
-    /** A coroutine that a handler of [worker] launched (a timer, say) failed; logged, the worker goes on. */
-    fun coroutineFailed(worker: Worker, error: Throwable) {
-        log.error("worker '{}': a coroutine it launched failed", worker.name, error)
+    private suspend fun spawn(caller: Worker, action: SpawnWorker, policy: FailurePolicy?) {
+        supervisor.reserve(caller, action.appId)
+        val worker = try {
+            val consumer = action.instance ?: ConsumerLookup.load(action.consumer)
+            createTables(listOf(consumer))
+            newWorker(
+                WorkerSpec(consumer, action.appId, Worker.SPAWNED, action.params, policy, supervisor = caller),
+            )
+        } catch (e: Exception) {
+            supervisor.unreserve(action.appId, caller)
+            throw e
+        }
+        supervisor.register(action.appId, worker)
+        worker.start()
+        workerLog.info(
+            "worker '{}' spawned as app id {} by '{}' with {}",
+            worker.name,
+            action.appId,
+            caller.name,
+            action.params,
+        )
+    }
+
+    private suspend fun kill(caller: Worker, appId: Int) {
+        val worker = supervisor.takeForKill(caller, appId)
+        stopAndRelease(worker, Leftovers.ACK)
+        workerLog.info("worker '{}' (app id {}) killed by '{}'", worker.name, appId, caller.name)
+    }
+
+    override fun failed(worker: Worker, handler: String, topic: String?, error: Throwable): FailurePolicy {
+        val at = error.scriptFrame()?.let { " at ${it.fileName}:${it.lineNumber}" } ?: ""
+        if (topic == null) {
+            workerLog.error("worker '{}': {} threw{}", worker.name, handler, at, error)
+        } else {
+            workerLog.error("worker '{}': {} threw on topic '{}'{}", worker.name, handler, topic, at, error)
+        }
+        val decision = decide(worker.policy, worker.restarts)
+        observer.handlerFailed(worker, handler, topic, error)
+        val failure = WorkerFailure(worker.appId, worker.name, handler, topic, error, outcomeOf(decision))
+        worker.supervisor?.let { master -> scope.launch { master.offer(FailureWork(failure)) } }
+        return decision
+    }
+
+    override fun carryOut(worker: Worker, decision: FailurePolicy) {
+        when (decision) {
+            FailurePolicy.Continue -> Unit
+
+            FailurePolicy.Stop -> {
+                worker.markStopping()
+                scope.launch {
+                    supervisor.remove(worker)
+                    stopAndRelease(worker, Leftovers.ACK)
+                }
+            }
+
+            is FailurePolicy.Restart -> {
+                worker.markStopping()
+                scope.launch { restart(worker, decision) }
+            }
+        }
+    }
+
+    private suspend fun restart(worker: Worker, policy: FailurePolicy.Restart) {
+        val carried = stopAndRelease(worker, Leftovers.CARRY)
+        val wait =
+            backoff(worker.restarts, first = policy.backoff, max = policy.backoff * MAX_BACKOFF_FACTOR, jitter = 0.0)
+        workerLog.warn(
+            "worker '{}': restarting in {} ms (restart {} of {}){}",
+            worker.name,
+            wait.inWholeMilliseconds,
+            worker.restarts + 1,
+            policy.maxRestarts,
+            if (carried.isEmpty()) "" else "; ${carried.size} queued item(s) wait for the new instance",
+        )
+        delay(wait)
+        val fresh = newWorker(worker.spec.copy(restarts = worker.restarts + 1), carried)
+        if (!supervisor.replace(worker, fresh)) {
+            workerLog.info("worker '{}' was killed while waiting to restart; not restarting it", worker.name)
+            workers -= fresh
+            settle(fresh.name, carried, Leftovers.ACK)
+            return
+        }
+        fresh.start()
+    }
+
+    override val retryPolicy: RetryPolicy get() = config.onFailure
+
+    override suspend fun deadLetter(worker: Worker, topic: String, message: Message, error: Throwable, attempts: Int) {
+        try {
+            perform(worker, DeadLetters.publish(topic, message, error, attempts, worker.consumer.name, config.version))
+            workerLog.warn(
+                "worker '{}': dead-lettered the message on '{}' to '{}' after {} attempt(s)",
+                worker.name,
+                message.topic,
+                topic,
+                attempts,
+            )
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            workerLog.error(
+                "worker '{}': publishing to the dead-letter topic '{}' failed: {}",
+                worker.name,
+                topic,
+                e.message,
+            )
+        }
+    }
+
+    override fun coroutineFailed(worker: Worker, error: Throwable) {
+        workerLog.error("worker '{}': a coroutine it launched failed", worker.name, error)
         observer.handlerFailed(worker, "a coroutine it launched", null, error)
     }
 
-    fun unknownType(worker: Worker, type: String) {
+    override fun unknownType(worker: Worker, type: String) {
         if (unknownTypes.add(worker.consumer.name to type)) {
-            log.warn(
+            workerLog.warn(
                 "worker '{}': no handler for layer messages of type '{}'; such messages are skipped",
                 worker.name,
                 type,
@@ -214,22 +318,53 @@ internal class Runtime(
         }
     }
 
-    /** Stops [worker] and releases what it held. */
-    suspend fun stopAndRelease(worker: Worker) {
-        if (!stopping.add(worker)) return
-        worker.stop(config.shutdownTimeout)
-        router.release(worker).forEach {
-            log.warn("worker '{}': releasing a subscription failed: {}", worker.name, it.message)
+    /**
+     * Stops [worker], releases its subscriptions (not at a full stop), and settles what it still held as [mode] says:
+     * with [Leftovers.CARRY] the queued work is returned (for a successor), otherwise it is settled
+     * here and the list is empty.
+     */
+    suspend fun stopAndRelease(worker: Worker, mode: Leftovers): List<Work> {
+        if (!stopping.add(worker)) return emptyList()
+        val left = worker.stop(config.shutdownTimeout, mode)
+        // At a full stop the subscriptions stay: a persistent session keeps them (and queues for them)
+        // until the next run; a clean session ends with the connection anyway.
+        if (mode != Leftovers.ABANDON) {
+            router.release(worker).forEach {
+                workerLog.warn("worker '{}': releasing a subscription failed: {}", worker.name, it.message)
+            }
         }
         workers -= worker
         stopping -= worker
+        return if (mode == Leftovers.CARRY) left else settle(worker.name, left, mode).let { emptyList() }
     }
 
-    /** Stops every worker (in parallel), then disconnects. Call from a non-cancelled context. */
+    /** Settles the deliveries in [left] of worker [name] (acknowledges or abandons them), with one log line. */
+    fun settle(name: String, left: List<Work>, mode: Leftovers) {
+        val holds = left.filterIsInstance<Delivery.Hold>()
+        if (holds.isEmpty()) return
+        if (mode == Leftovers.ABANDON) {
+            holds.forEach { it.abandon() }
+            workerLog.info(
+                "worker '{}': {} queued message(s) left unacknowledged (a persistent session delivers them again)",
+                name,
+                holds.size,
+            )
+        } else {
+            holds.forEach { it.finish() }
+            workerLog.warn("worker '{}': acknowledged {} queued message(s) unhandled", name, holds.size)
+        }
+    }
+
+    /**
+     * Stops the whole run: routing stops (what is not routed yet stays unacknowledged), every worker
+     * stops in parallel and leaves its queued deliveries unacknowledged ([Leftovers.ABANDON]), then the
+     * connection disconnects. Call from a non-cancelled context.
+     */
     suspend fun stop() {
+        router.close()
         coroutineScope {
             for (worker in workers.toList()) {
-                if (stopping.add(worker)) launch { worker.stop(config.shutdownTimeout) }
+                launch { stopAndRelease(worker, Leftovers.ABANDON) }
             }
         }
         try {
@@ -237,8 +372,16 @@ internal class Runtime(
         } catch (e: Exception) {
             log.warn("disconnect failed: {}", e.message)
         }
-        job.cancelAndJoin()
-        log.info("stopped")
+        job.cancel()
+        if (withTimeoutOrNull(Worker.MARGIN) { job.join() } == null) {
+            log.warn("stopped, leaving behind code that does not respond to cancellation")
+        } else {
+            log.info("stopped")
+        }
+    }
+
+    private companion object {
+        const val MAX_BACKOFF_FACTOR = 1024
     }
 }
 

@@ -13,22 +13,42 @@ internal class RuntimeControl(private val runtime: Runtime) : ConsumerControl {
 
     override fun running(): List<String> = masters().map { it.name }.sorted()
 
-    override suspend fun start(consumer: Consumer): String = lock.withLock {
-        val taken = masters().mapTo(HashSet()) { it.name }
-        var name = consumer.name
-        var n = 1
-        while (name in taken) name = "${consumer.name}#${++n}"
-        runtime.supervisor.createTablesOf(consumer) // as MqttFlow.run does for the first consumers
-        runtime.newWorker(WorkerSpec(consumer, 0, Worker.MASTER, emptyMap(), name = name)).start()
+    override suspend fun start(consumer: Consumer): String = lock.withLock { startLocked(consumer, emptyList()) }
+
+    private suspend fun startLocked(consumer: Consumer, carried: List<Work>): String {
+        val name = uniqueName(consumer.name, masters().mapTo(HashSet()) { it.name })
+        runtime.createTables(listOf(consumer))
+        runtime.newWorker(WorkerSpec(consumer, 0, Worker.MASTER, emptyMap(), name = name), carried).start()
         log.info("consumer '{}' started", name)
-        name
+        return name
     }
 
     override suspend fun stop(workerName: String): Boolean = lock.withLock {
         val worker = masters().firstOrNull { it.name == workerName } ?: return@withLock false
-        runtime.stopAndRelease(worker)
+        runtime.stopAndRelease(worker, Leftovers.ACK)
         log.info("consumer '{}' stopped", workerName)
         true
+    }
+
+    override suspend fun replace(old: List<String>, consumers: List<Consumer>): List<String> = lock.withLock {
+        val carried = LinkedHashMap<String, MutableList<Work>>()
+        for (name in old) {
+            val worker = masters().firstOrNull { it.name == name } ?: continue
+            val left = runtime.stopAndRelease(worker, Leftovers.CARRY)
+            carried.getOrPut(worker.consumer.name) { ArrayList() } += left
+            log.info("consumer '{}' stopped", name)
+        }
+        val names = consumers.map { consumer ->
+            val work = carried.remove(consumer.name).orEmpty()
+            val holds = work.count { it is Delivery.Hold }
+            if (holds > 0) log.info("handing {} queued message(s) to the new version of '{}'", holds, consumer.name)
+            startLocked(consumer, work)
+        }
+        for ((name, work) in carried) {
+            if (work.any { it is Delivery.Hold }) log.warn("the new version has no consumer '{}'", name)
+            runtime.settle(name, work, Leftovers.ACK)
+        }
+        names
     }
 
     private fun masters(): List<Worker> = runtime.workers().filter { it.isMaster }

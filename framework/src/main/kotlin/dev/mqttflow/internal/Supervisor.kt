@@ -1,72 +1,62 @@
 package dev.mqttflow.internal
 
-import dev.mqttflow.consumer.Consumer
-import dev.mqttflow.database.DeclaresTables
-import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.errors.WorkerException
 import dev.mqttflow.worker.FailureOutcome
 import dev.mqttflow.worker.FailurePolicy
-import dev.mqttflow.worker.WorkerFailure
-import kotlinx.coroutines.delay
-import kotlinx.coroutines.launch
-import org.slf4j.LoggerFactory
 import java.util.concurrent.ConcurrentHashMap
 
 /**
- * Spawning, killing and failure policy: which worker runs under which app id, and what happens to a
- * worker whose handler threw. One per [Runtime].
+ * Which spawned worker runs under which app id. It decides nothing and starts nothing: the
+ * [Runtime] asks it, then acts.
  */
-internal class Supervisor(private val runtime: Runtime, private val defaultPolicy: FailurePolicy) {
-    private val log = LoggerFactory.getLogger("mqttflow.worker")
+internal class Supervisor {
     private val byAppId = ConcurrentHashMap<Int, Worker>()
 
     /** Running spawned workers by app id (a snapshot). */
     fun spawned(): Map<Int, Worker> = HashMap(byAppId)
 
-    @Suppress("ThrowsCount")
-    suspend fun spawn(
-        caller: Worker,
-        appId: Int,
-        consumer: Consumer,
-        params: Map<String, Any?>,
-        policy: FailurePolicy?,
-    ) {
+    /** Reserves [appId] for a worker [caller] is about to spawn; throws if not allowed or taken. */
+    fun reserve(caller: Worker, appId: Int) {
         requireMaster(caller, "spawn", appId)
         if (appId <
             1
         ) {
             throw WorkerException("app id $appId is not allowed: workers take app ids from 1 (0 is the master)")
         }
-        createTablesOf(consumer)
-        val placeholder = byAppId.putIfAbsent(appId, caller)
-        if (placeholder != null) {
-            throw WorkerException("app id $appId is already running worker '${placeholder.name}'; kill it first")
+        val holder = byAppId.putIfAbsent(appId, caller)
+        if (holder !=
+            null
+        ) {
+            throw WorkerException("app id $appId is already running worker '${holder.name}'; kill it first")
         }
-        val worker = runtime.newWorker(
-            WorkerSpec(consumer, appId, Worker.SPAWNED, params, policy ?: defaultPolicy, supervisor = caller),
-        )
+    }
+
+    /** The reservation of [appId] becomes [worker]. */
+    fun register(appId: Int, worker: Worker) {
         byAppId[appId] = worker
-        worker.start()
-        log.info("worker '{}' spawned as app id {} by '{}' with {}", worker.name, appId, caller.name, params)
     }
 
-    /** A spawned consumer's declared tables are created before it starts, as top-level ones are at startup. */
-    suspend fun createTablesOf(consumer: Consumer) {
-        val tables = (consumer as? DeclaresTables)?.tables.orEmpty()
-        if (tables.isEmpty()) return
-        val db = runtime.scope.coroutineContext[MqttFlowDatabase]
-            ?: throw WorkerException("consumer '${consumer.name}' declares tables, but this runtime has no database")
-        db.createMissingTables(tables)
+    /** Gives a failed reservation back. */
+    fun unreserve(appId: Int, caller: Worker) {
+        byAppId.remove(appId, caller)
     }
 
-    suspend fun kill(caller: Worker, appId: Int) {
+    /** Takes out the worker [caller] may kill as [appId]; throws if there is none or [caller] is no master. */
+    fun takeForKill(caller: Worker, appId: Int): Worker {
         requireMaster(caller, "kill", appId)
         val worker = byAppId[appId]?.takeIf { it.appId == appId }
             ?: throw WorkerException("no worker runs as app id $appId")
         byAppId.remove(appId, worker)
-        runtime.stopAndRelease(worker)
-        log.info("worker '{}' (app id {}) killed by '{}'", worker.name, appId, caller.name)
+        return worker
     }
+
+    /** [worker] stopped for good. */
+    fun remove(worker: Worker) {
+        byAppId.remove(worker.appId, worker)
+    }
+
+    /** [fresh] takes [old]'s app id; false if [old] was killed meanwhile. Top-level workers always may. */
+    fun replace(old: Worker, fresh: Worker): Boolean = old.supervisor == null || byAppId.replace(old.appId, old, fresh)
 
     private fun requireMaster(caller: Worker, what: String, appId: Int) {
         if (!caller.isMaster) {
@@ -75,72 +65,27 @@ internal class Supervisor(private val runtime: Runtime, private val defaultPolic
             )
         }
     }
+}
 
-    /** Logs a handler failure and decides, by the worker's policy, what becomes of the worker. */
-    fun failed(worker: Worker, handler: String, topic: String?, error: Throwable): FailurePolicy {
-        val at = error.scriptFrame()?.let { " at ${it.fileName}:${it.lineNumber}" } ?: ""
-        if (topic == null) {
-            log.error("worker '{}': {} threw{}", worker.name, handler, at, error)
-        } else {
-            log.error("worker '{}': {} threw on topic '{}'{}", worker.name, handler, topic, at, error)
-        }
-        val decision = when (val policy = worker.policy) {
-            is FailurePolicy.Restart -> if (worker.restarts < policy.maxRestarts) policy else FailurePolicy.Stop
-            else -> policy
-        }
-        val outcome = when (decision) {
-            FailurePolicy.Continue -> FailureOutcome.CONTINUED
-            FailurePolicy.Stop -> FailureOutcome.STOPPED
-            is FailurePolicy.Restart -> FailureOutcome.RESTARTING
-        }
-        runtime.observer.handlerFailed(worker, handler, topic, error)
-        val failure = WorkerFailure(worker.appId, worker.name, handler, topic, error, outcome)
-        worker.supervisor?.let { master -> runtime.scope.launch { master.offer(FailureWork(failure)) } }
-        return decision
-    }
+/** What a worker with [policy] that was restarted [restarts] times does after a handler threw. Pure. */
+internal fun decide(policy: FailurePolicy, restarts: Int): FailurePolicy = when (policy) {
+    is FailurePolicy.Restart -> if (restarts < policy.maxRestarts) policy else FailurePolicy.Stop
+    else -> policy
+}
 
-    /** Carries out [decision] for [worker], from its own loop: stopping and restarting run elsewhere. */
-    fun after(worker: Worker, decision: FailurePolicy) {
-        when (decision) {
-            FailurePolicy.Continue -> Unit
+/** How [decision] is reported to the master. */
+internal fun outcomeOf(decision: FailurePolicy): FailureOutcome = when (decision) {
+    FailurePolicy.Continue -> FailureOutcome.CONTINUED
+    FailurePolicy.Stop -> FailureOutcome.STOPPED
+    is FailurePolicy.Restart -> FailureOutcome.RESTARTING
+}
 
-            FailurePolicy.Stop -> {
-                worker.markStopping()
-                runtime.scope.launch {
-                    byAppId.remove(worker.appId, worker)
-                    runtime.stopAndRelease(worker)
-                }
-            }
-
-            is FailurePolicy.Restart -> {
-                worker.markStopping()
-                runtime.scope.launch { restart(worker, decision) }
-            }
-        }
-    }
-
-    private suspend fun restart(worker: Worker, policy: FailurePolicy.Restart) {
-        runtime.stopAndRelease(worker)
-        val wait = policy.backoff * (1 shl worker.restarts.coerceAtMost(MAX_DOUBLINGS))
-        log.warn(
-            "worker '{}': restarting in {} (restart {} of {})",
-            worker.name,
-            wait,
-            worker.restarts + 1,
-            policy.maxRestarts,
-        )
-        delay(wait)
-        val fresh = runtime.newWorker(worker.spec.copy(restarts = worker.restarts + 1))
-        if (worker.supervisor != null && !byAppId.replace(worker.appId, worker, fresh)) {
-            log.info("worker '{}' was killed while waiting to restart; not restarting it", worker.name)
-            return
-        }
-        fresh.start()
-    }
-
-    private companion object {
-        const val MAX_DOUBLINGS = 10
-    }
+/** [base], or `base#2`, `base#3`… — the first that is not [taken]. The one naming rule for workers. */
+internal fun uniqueName(base: String, taken: Set<String>): String {
+    if (base !in taken) return base
+    var n = 2
+    while ("$base#$n" in taken) n++
+    return "$base#$n"
 }
 
 private const val MAX_CAUSES = 8

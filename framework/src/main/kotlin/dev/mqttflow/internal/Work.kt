@@ -3,19 +3,52 @@ package dev.mqttflow.internal
 import dev.mqttflow.connection.InboundMessage
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.worker.WorkerFailure
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 
 /** What waits in a worker's inbox: handled one at a time, in arrival order. */
 internal sealed interface Work
 
-/** One inbound message on its way to [pending] workers; acknowledged when the last one is done. */
-internal class Delivery(val inbound: InboundMessage, pending: Int) : Work {
-    private val remaining = AtomicInteger(pending)
+/**
+ * One inbound message routed to [holders] workers. Each of them gets its own [Hold]; the message
+ * is acknowledged exactly once, when the last hold is [Hold.finish]ed. A hold that is
+ * [Hold.abandon]ed (full shutdown) leaves the message unacknowledged for the broker to deliver
+ * again; nothing else ever acknowledges it.
+ */
+internal class Delivery(private val inbound: InboundMessage, holders: Int) {
+    private val remaining = AtomicInteger(holders)
+    private val abandoned = AtomicBoolean(false)
 
     val message get() = inbound.message
 
-    fun done() {
-        if (remaining.decrementAndGet() == 0) inbound.ack()
+    /** One [Hold] per holder; call exactly [holders] times. */
+    fun hold(): Hold = Hold(this)
+
+    private fun release(finished: Boolean) {
+        if (!finished) abandoned.set(true)
+        if (remaining.decrementAndGet() == 0 && !abandoned.get()) inbound.ack()
+    }
+
+    /**
+     * One worker's share of a [Delivery]: the only handle through which its fate is decided, once.
+     * It moves (unsettled) from a stopping worker to its successor; whoever holds it last settles it.
+     */
+    class Hold internal constructor(val delivery: Delivery) : Work {
+        private val settled = AtomicBoolean(false)
+
+        val message get() = delivery.message
+
+        /** This holder is done with it (handled, failed, or dropped on purpose): acknowledged when all are. */
+        fun finish() {
+            if (settled.compareAndSet(false, true)) delivery.release(finished = true)
+        }
+
+        /** Leave it unacknowledged: the run is ending and the broker delivers it again (persistent session). */
+        fun abandon() {
+            if (settled.compareAndSet(false, true)) delivery.release(finished = false)
+        }
+
+        val isSettled: Boolean get() = settled.get()
     }
 }
 
@@ -24,3 +57,15 @@ internal class LayerWork(val message: LayerMessage) : Work
 
 /** A failure of a worker this one spawned. */
 internal class FailureWork(val failure: WorkerFailure) : Work
+
+/** What becomes of the deliveries a stopping worker still holds (queued, or in hand when cancelled). */
+internal enum class Leftovers {
+    /** Acknowledged unhandled, with a log line saying how many: the worker was killed or stopped by policy. */
+    ACK,
+
+    /** Handed, in order, to the successor (a restart, a `--watch` swap); acknowledged if there is none. */
+    CARRY,
+
+    /** Left unacknowledged: the whole run stops and the connection closes; a persistent session redelivers. */
+    ABANDON,
+}

@@ -8,6 +8,7 @@ import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.ChannelSend
 import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
@@ -15,11 +16,12 @@ import dev.mqttflow.protocol.Subscribe
 import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ClosedSendChannelException
 import kotlinx.coroutines.currentCoroutineContext
@@ -28,21 +30,32 @@ import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 import org.slf4j.LoggerFactory
+import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlin.time.Clock
 import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
 /**
- * One running instance of a [Consumer]: its own supervised scope, its own bounded inbox, one
- * coroutine that handles MQTT messages, layer messages and reports of failed children in order.
- * Children a handler launches (timers) live in the same scope and die with the worker.
+ * One running instance of a [Consumer]: its own supervised scope, its own bounded inbox, one loop
+ * that handles MQTT messages, layer messages and reports of failed children in order.
+ *
+ * **One at a time.** Everything the worker runs — its handlers and every coroutine they launch
+ * (timers) — runs on a serial view (`limitedParallelism(1)`) of the runtime's dispatcher, so two
+ * pieces of one worker's code never run at the same instant; they interleave only where one
+ * suspends. Blocking calls belong on an IO dispatcher (`withContext(io) { … }`).
+ *
+ * **Deliveries.** The loop owns the [Delivery.Hold] in hand and settles it in one `finally`;
+ * [stop] returns the holds still queued to the caller, which settles or carries them (see
+ * [Leftovers]). Nothing else acknowledges a message.
  */
 internal class Worker(
     val spec: WorkerSpec,
-    private val runtime: Runtime,
+    private val host: WorkerHost,
     baseContext: CoroutineContext,
     inboxCapacity: Int,
+    carried: List<Work> = emptyList(),
 ) : ConsumerContext {
     val name: String = spec.name
     val consumer: Consumer = spec.consumer
@@ -55,6 +68,7 @@ internal class Worker(
 
     private val log = LoggerFactory.getLogger("mqttflow.worker")
     private val inbox = Channel<Work>(inboxCapacity)
+    private val carried = ArrayDeque(carried)
     private val job = SupervisorJob(baseContext[Job])
     private var loop: Job? = null
     private val groups = java.util.concurrent.ConcurrentHashMap.newKeySet<String>()
@@ -62,58 +76,132 @@ internal class Worker(
     @Volatile
     private var stopping = false
 
-    override val coroutineContext: CoroutineContext = baseContext + job + CoroutineName(name) +
-        CoroutineExceptionHandler { _, e -> runtime.coroutineFailed(this@Worker, e) }
+    @Volatile
+    private var leftovers = Leftovers.ACK
+
+    /** The handler running now (for the warning when it does not stop), or null. */
+    @Volatile
+    private var running: String? = null
+
+    @Volatile
+    private var inHand: Delivery.Hold? = null
+
+    private val serial: CoroutineDispatcher =
+        (baseContext[ContinuationInterceptor] as? CoroutineDispatcher ?: kotlinx.coroutines.Dispatchers.Default)
+            .limitedParallelism(1)
+
+    override val coroutineContext: CoroutineContext = baseContext + serial + job + CoroutineName(name) +
+        CoroutineExceptionHandler { _, e -> host.coroutineFailed(this@Worker, e) }
 
     override val workerName: String get() = name
-    override val clock: Clock get() = runtime.clock
-    override val channelName: String = runtime.layer.newChannel("worker")
-    override val layer: ChannelLayer = WorkerLayer(this, runtime, groups)
+    override val clock: Clock get() = host.clock
+    override val channelName: String = host.layer.newChannel("worker")
+    override val layer: ChannelLayer = WorkerLayer(this, host, groups)
 
     val isMaster: Boolean get() = instanceType == MASTER
 
     /** Completed when `onConnect` returned or threw: the router waits for the masters' before routing. */
-    val connected = kotlinx.coroutines.CompletableDeferred<Unit>()
+    val connected = CompletableDeferred<Unit>()
 
     fun start() {
         loop = launch {
-            var outcome = try {
+            val outcome = try {
                 handle("onConnect", null) { consumer.onConnect(this@Worker) }
             } finally {
                 connected.complete(Unit)
             }
-            if (outcome != null) runtime.supervisor.after(this@Worker, outcome)
-            for (work in inbox) {
-                if (stopping) break
-                outcome = when (work) {
-                    is Delivery -> handle("onMessage", work.message.topic) {
-                        consumer.onMessage(this@Worker, work.message)
-                    }.also { work.done() }
-
-                    is LayerWork -> handle("on(${work.message.type})", null) {
-                        if (!consumer.onLayerMessage(
-                                this@Worker,
-                                work.message,
-                            )
-                        ) {
-                            runtime.unknownType(this@Worker, work.message.type)
-                        }
-                    }
-
-                    is FailureWork -> handle("onWorkerFailure", null) {
-                        consumer.onWorkerFailure(this@Worker, work.failure)
-                    }
-                }
-                if (outcome != null) runtime.supervisor.after(this@Worker, outcome)
+            if (outcome != null) host.carryOut(this@Worker, outcome)
+            while (true) {
+                val work = next() ?: break
+                process(work)?.let { host.carryOut(this@Worker, it) }
             }
         }
         launch(CoroutineName("$name-layer")) { pumpLayer() }
     }
 
+    /** The next work: carried over from a predecessor first, then the inbox; null once stopping. */
+    private suspend fun next(): Work? {
+        if (stopping) return null
+        val work = carried.removeFirstOrNull() ?: inbox.receiveCatching().getOrNull() ?: return null
+        if (stopping) {
+            carried.addFirst(work) // not started: it goes back with the leftovers
+            return null
+        }
+        return work
+    }
+
+    private suspend fun process(work: Work): FailurePolicy? = when (work) {
+        is Delivery.Hold -> {
+            inHand = work
+            try {
+                deliver(work.message)
+            } finally {
+                inHand = null
+                settle(work, cancelled = !currentCoroutineContext().isActive)
+            }
+        }
+
+        is LayerWork -> handle("on(${work.message.type})", null) {
+            if (!consumer.onLayerMessage(this@Worker, work.message)) host.unknownType(this@Worker, work.message.type)
+        }
+
+        is FailureWork -> handle("onWorkerFailure", null) { consumer.onWorkerFailure(this@Worker, work.failure) }
+    }
+
+    /**
+     * Handles [message], retrying a QoS 1/2 message in place as the consumer's [RetryPolicy] says
+     * (later work waits), then dead-letters it; returns the failure decision if it failed for good.
+     */
+    private suspend fun deliver(message: Message): FailurePolicy? {
+        val retry = consumer.onFailure ?: host.retryPolicy
+        var attempt = 1
+        while (true) {
+            val error = tryOnce(message) ?: return null
+            if (message.qos == 0 || attempt > retry.retries || stopping) {
+                val deadLetter = if (message.qos > 0) retry.deadLetterTopic(consumer.name) else null
+                if (deadLetter != null) host.deadLetter(this, deadLetter, message, error, attempt)
+                return host.failed(this, "onMessage", message.topic, error)
+            }
+            val wait = backoff(attempt - 1, first = retry.backoff, max = retry.backoff * MAX_BACKOFF, jitter = 0.0)
+            log.warn(
+                "worker '{}': onMessage threw on topic '{}' (attempt {} of {}): {}; retrying in {} ms",
+                name,
+                message.topic,
+                attempt,
+                retry.retries + 1,
+                error.toString(),
+                wait.inWholeMilliseconds,
+            )
+            delay(wait)
+            attempt++
+        }
+    }
+
+    /** One run of `onMessage`: the exception it threw, or null. */
+    private suspend fun tryOnce(message: Message): Exception? {
+        running = "onMessage on '${message.topic}'"
+        return try {
+            consumer.onMessage(this, message)
+            null
+        } catch (e: CancellationException) {
+            if (!currentCoroutineContext().isActive) throw e
+            e
+        } catch (e: Exception) {
+            e
+        } finally {
+            running = null
+        }
+    }
+
+    /** The one place where the fate of the delivery in hand is decided. */
+    private fun settle(hold: Delivery.Hold, cancelled: Boolean) {
+        if (cancelled && leftovers == Leftovers.ABANDON) hold.abandon() else hold.finish()
+    }
+
     private suspend fun pumpLayer() {
         while (currentCoroutineContext().isActive) {
             try {
-                val message = runtime.layer.receive(channelName)
+                val message = host.layer.receive(channelName)
                 inbox.send(LayerWork(message))
             } catch (e: CancellationException) {
                 throw e
@@ -140,54 +228,85 @@ internal class Worker(
     }
 
     /**
-     * Stops taking work, lets the handler in flight finish within [timeout], runs `onDisconnect`
-     * (bounded by [timeout] as well), leaves its groups and cancels everything the worker launched.
-     * Messages still queued are neither handled nor acknowledged (a persistent session gets them again).
+     * Stops taking work; the handler in flight gets [timeout] to finish, then it is cancelled (and
+     * abandoned, logged, if it does not respond to cancellation within a short margin: a loop that
+     * never suspends cannot be cancelled). `onDisconnect` runs within what is left of [timeout];
+     * then the worker leaves its groups and everything it launched is cancelled. Returns the work
+     * still queued, in order, for the caller to settle as [mode] says; the delivery in hand was
+     * settled here already.
      */
-    suspend fun stop(timeout: Duration) {
+    suspend fun stop(timeout: Duration, mode: Leftovers): List<Work> {
+        leftovers = mode
         stopping = true
         inbox.close()
+        val started = host.clock.now()
         if (loop == null) connected.complete(Unit)
-        val current = loop
-        if (current != null && withTimeoutOrNull(timeout) { current.join() } == null) {
-            log.warn("worker '{}': handler still running after {}, cancelling it", name, timeout)
-            current.cancelAndJoin()
+        val stuck = awaitLoop(timeout)
+        inHand?.let { settle(it, cancelled = true) }
+        val rest = ArrayList<Work>()
+        if (!stuck) rest += carried
+        generateSequence { inbox.tryReceive().getOrNull() }.forEach { rest += it }
+        if (!stuck) {
+            val left = (timeout - (host.clock.now() - started)).coerceAtLeast(MARGIN)
+            val disconnect = launch { handle("onDisconnect", null) { consumer.onDisconnect(this@Worker) } }
+            if (withTimeoutOrNull(left) { disconnect.join() } == null) {
+                log.warn("worker '{}': onDisconnect still running after {}, cancelling it", name, left)
+            }
         }
-        val left = generateSequence { inbox.tryReceive().getOrNull() }.count()
-        if (left > 0) log.info("worker '{}': {} queued message(s) left unhandled", name, left)
-        val disconnect = launch { handle("onDisconnect", null) { consumer.onDisconnect(this@Worker) } }
-        if (withTimeoutOrNull(timeout) { disconnect.join() } == null) {
-            log.warn("worker '{}': onDisconnect still running after {}, cancelling it", name, timeout)
+        job.cancel()
+        if (withTimeoutOrNull(MARGIN) { job.join() } == null) {
+            log.error("worker '{}': something it launched does not respond to cancellation; abandoning it", name)
         }
-        job.cancelAndJoin()
         leaveLayer()
+        return rest
+    }
+
+    /** Waits for the loop to end within [timeout], then cancels it; true if it would not stop. */
+    private suspend fun awaitLoop(timeout: Duration): Boolean {
+        val current = loop ?: return false
+        if (withTimeoutOrNull(timeout) { current.join() } != null) return false
+        log.warn("worker '{}': {} still running after {}, cancelling it", name, running ?: "its loop", timeout)
+        current.cancel()
+        if (withTimeoutOrNull(MARGIN) { current.join() } != null) return false
+        log.error(
+            "worker '{}': {} does not respond to cancellation: it runs a loop that never suspends (call " +
+                "yield() or ensureActive() in it, or use delay); abandoning it, its thread stays busy",
+            name,
+            running ?: "its loop",
+        )
+        return true
     }
 
     private suspend fun leaveLayer() {
         try {
-            for (group in groups) runtime.layer.groupDiscard(group, channelName)
-            runtime.layer.discard(channelName)
+            for (group in groups) host.layer.groupDiscard(group, channelName)
+            host.layer.discard(channelName)
         } catch (e: Exception) {
             log.warn("worker '{}': leaving the channel layer failed: {}", name, e.message)
         }
     }
 
-    private suspend inline fun handle(what: String, topic: String?, block: () -> Unit): FailurePolicy? = try {
-        block()
-        null
-    } catch (e: CancellationException) {
-        if (!currentCoroutineContext().isActive) throw e
-        runtime.supervisor.failed(this, what, topic, e)
-    } catch (e: Exception) {
-        runtime.supervisor.failed(this, what, topic, e)
+    private suspend inline fun handle(what: String, topic: String?, block: () -> Unit): FailurePolicy? {
+        running = if (topic == null) what else "$what on '$topic'"
+        return try {
+            block()
+            null
+        } catch (e: CancellationException) {
+            if (!currentCoroutineContext().isActive) throw e
+            host.failed(this, what, topic, e)
+        } catch (e: Exception) {
+            host.failed(this, what, topic, e)
+        } finally {
+            running = null
+        }
     }
 
     override suspend fun subscribe(filter: String, qos: Int) {
-        runtime.perform(this, Subscribe(filter, qos))
+        host.perform(this, Subscribe(filter, qos))
     }
 
     override suspend fun unsubscribe(filter: String) {
-        runtime.perform(this, Unsubscribe(filter))
+        host.perform(this, Unsubscribe(filter))
     }
 
     override suspend fun publish(
@@ -197,11 +316,11 @@ internal class Worker(
         retain: Boolean,
         properties: MessageProperties,
     ) {
-        runtime.perform(this, Publish(topic, payload, qos, retain, properties))
+        host.perform(this, Publish(topic, payload, qos, retain, properties))
     }
 
     override suspend fun send(action: Action) {
-        runtime.perform(this, action)
+        host.perform(this, action)
     }
 
     override suspend fun spawnWorker(
@@ -210,11 +329,11 @@ internal class Worker(
         params: Map<String, Any?>,
         policy: FailurePolicy?,
     ) {
-        runtime.perform(this, SpawnWorker(appId, consumer.name, params, consumer), policy)
+        host.perform(this, SpawnWorker(appId, consumer.name, params, consumer), policy)
     }
 
     override suspend fun killWorker(appId: Int) {
-        runtime.perform(this, KillWorker(appId))
+        host.perform(this, KillWorker(appId))
     }
 
     override fun toString(): String = "Worker($name)"
@@ -223,6 +342,10 @@ internal class Worker(
         const val MASTER = "master"
         const val SPAWNED = "worker"
         private val LAYER_RETRY = 1.seconds
+        private const val MAX_BACKOFF = 1024
+
+        /** How long a cancelled handler or timer may take to end before it is abandoned. */
+        val MARGIN = 500.milliseconds
     }
 }
 
@@ -241,29 +364,29 @@ internal data class WorkerSpec(
 )
 
 /**
- * The layer as a worker sees it: sends go through [Runtime.perform] (so the test kit sees them as
- * actions), and the groups its own channel joins are remembered, to leave them when it stops.
+ * The layer as a worker sees it: sends go through [WorkerHost.perform] (so the test kit sees them
+ * as actions), and the groups its own channel joins are remembered, to leave them when it stops.
  */
 private class WorkerLayer(
     private val worker: Worker,
-    private val runtime: Runtime,
+    private val host: WorkerHost,
     private val groups: MutableSet<String>,
-) : ChannelLayer by runtime.layer {
+) : ChannelLayer by host.layer {
     override suspend fun send(channel: String, message: LayerMessage) {
-        runtime.perform(worker, ChannelSend(channel, message))
+        host.perform(worker, ChannelSend(channel, message))
     }
 
     override suspend fun groupSend(group: String, message: LayerMessage) {
-        runtime.perform(worker, GroupSend(group, message))
+        host.perform(worker, GroupSend(group, message))
     }
 
     override suspend fun groupAdd(group: String, channel: String) {
-        runtime.layer.groupAdd(group, channel)
+        host.layer.groupAdd(group, channel)
         if (channel == worker.channelName) groups += group
     }
 
     override suspend fun groupDiscard(group: String, channel: String) {
-        runtime.layer.groupDiscard(group, channel)
+        host.layer.groupDiscard(group, channel)
         if (channel == worker.channelName) groups -= group
     }
 

@@ -123,6 +123,15 @@ public class ConsumerTester @JvmOverloads constructor(
     /** What the consumer's clock says now. */
     public fun now(): java.time.Instant = session.clock.now().toJavaInstant()
 
+    /**
+     * Fails (an [AssertionError] listing them) when QoS 1/2 messages delivered to the consumer are
+     * still unacknowledged after what is due now ran; call it at the end of a test. In production
+     * one such message holds back every later acknowledgement on the connection.
+     */
+    public fun checkAllAcknowledged() {
+        session.checkAllAcknowledged()
+    }
+
     /** Stops the consumer (its `onDisconnect` runs; its actions can still be taken) and disconnects. */
     public fun disconnect() {
         drive("disconnect()") { session.stop() }

@@ -5,7 +5,6 @@ package dev.mqttflow.testing
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.database.MqttFlowDatabase
-import dev.mqttflow.database.declaredTables
 import dev.mqttflow.internal.Runtime
 import dev.mqttflow.internal.RuntimeObserver
 import dev.mqttflow.internal.Worker
@@ -110,7 +109,6 @@ internal class KitSession(
             }
         }
         state = State.RUNNING
-        database?.createMissingTables(declaredTables(listOf(consumer)))
         runtime.start(listOf(consumer), params)
     }
 
@@ -172,6 +170,29 @@ internal class KitSession(
         scheduler.runCurrent()
     }
 
+    /**
+     * Fails when QoS 1/2 messages delivered to the consumer are still unacknowledged after what is
+     * due now ran: in production such a message holds back every later acknowledgement on the
+     * connection. Lists them; the opt-out is `consumerTest(allowUnacknowledged = true)`.
+     */
+    fun checkAllAcknowledged() {
+        if (state != State.RUNNING) return
+        scheduler.runCurrent()
+        val left = broker.unacknowledged(CLIENT_ID)
+        if (left.isEmpty()) return
+        val list = left.joinToString("\n") { "  - '${it.topic}' (QoS ${it.qos}): ${preview(it.payload)}" }
+        throw report(
+            "the test ended with ${left.size} QoS 1/2 message(s) that '${consumer.name}' has not acknowledged " +
+                "(its handler has not returned: is it waiting for virtual time? advanceTimeBy moves it):\n$list\n" +
+                "Pass allowUnacknowledged = true if the test means to end that way.",
+        )
+    }
+
+    private fun preview(payload: ByteArray): String {
+        val text = payload.decodeToString()
+        return if (text.length > PREVIEW) "\"${text.take(PREVIEW)}…\"" else "\"$text\""
+    }
+
     val running: Boolean get() = state == State.RUNNING
 
     /** Stops the worker the way production does (`onDisconnect` runs), then disconnects. */
@@ -202,5 +223,6 @@ internal class KitSession(
     companion object {
         /** The client id the consumer's runtime has at the [InMemoryBroker]. */
         const val CLIENT_ID: String = "mqttflow-test"
+        private const val PREVIEW = 60
     }
 }

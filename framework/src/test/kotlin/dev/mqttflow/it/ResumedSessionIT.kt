@@ -3,6 +3,7 @@ package dev.mqttflow.it
 import dev.mqttflow.config.MqttFlowConfig
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
+import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
@@ -56,6 +57,49 @@ class ResumedSessionIT :
                 withTimeout(30.seconds) { count.first { it >= total } }
                 again.cancelAndJoin()
                 received shouldContainExactlyInAnyOrder (0 until total).map { "m$it" }
+            }
+        }
+
+        test("a full stop leaves queued messages unacknowledged, and the persistent session delivers them again") {
+            Mosquitto().use { mosquitto ->
+                val config = MqttFlowConfig(
+                    host = "127.0.0.1",
+                    port = mosquitto.port,
+                    clientId = "full-stop-it",
+                    cleanStart = false,
+                    sessionExpiry = 1.hours,
+                )
+                val first = Collections.synchronizedSet(HashSet<String>())
+                val firstCount = MutableStateFlow(0)
+                val ready = CompletableDeferred<Unit>()
+                val slow = consumer("drainer", onConnect = {
+                    subscribe("stop/#", qos = 1)
+                    ready.complete(Unit)
+                }) { msg ->
+                    delay(300.milliseconds)
+                    first += msg.text
+                    firstCount.value = first.size
+                }
+                val job = runFlow(config, slow)
+                withTimeout(20.seconds) { ready.await() }
+                val total = 20
+                withContext(Dispatchers.IO) {
+                    RawClient(mosquitto.port).use { raw -> repeat(total) { raw.publish("stop/x", "m$it", qos = 1) } }
+                }
+                withTimeout(30.seconds) { firstCount.first { it >= 2 } }
+                job.cancelAndJoin()
+
+                val second = Collections.synchronizedSet(HashSet<String>())
+                val all = MutableStateFlow(0)
+                val fast = consumer("drainer", onConnect = { subscribe("stop/#", qos = 1) }) { msg ->
+                    second += msg.text
+                    all.value = (first + second).size
+                }
+                val again = runFlow(config, fast)
+                withTimeout(30.seconds) { all.first { it >= total } }
+                again.cancelAndJoin()
+                (first + second) shouldContainExactlyInAnyOrder (0 until total).map { "m$it" }
+                (total - first.size) shouldBe (second - first).size
             }
         }
     })

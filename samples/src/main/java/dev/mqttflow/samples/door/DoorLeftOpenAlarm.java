@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It extends {@link BlockingConsumer}: plain methods, a {@link BlockingContext} that queues
  * actions, and a timer per door through {@link BlockingContext#schedule}, which follows virtual time
- * in tests ({@code ConsumerTester}). Timers run beside the handlers, so the door state is guarded
- * by a lock.
+ * in tests ({@code ConsumerTester}). Timers and handlers of one worker run one at a time (never at
+ * the same instant), so the door state needs no lock.
  */
 public final class DoorLeftOpenAlarm extends BlockingConsumer {
     /** Where the alerts go. */
@@ -39,7 +39,6 @@ public final class DoorLeftOpenAlarm extends BlockingConsumer {
     private static final Logger LOG = LoggerFactory.getLogger("mqttflow.samples.door");
 
     private final Duration alertAfter;
-    private final Object lock = new Object();
     private final Map<String, BlockingContext.Scheduled> timers = new HashMap<>();
     private final Set<String> alerted = new HashSet<>();
 
@@ -59,10 +58,8 @@ public final class DoorLeftOpenAlarm extends BlockingConsumer {
 
     @Override
     public void onConnect(BlockingContext context) {
-        synchronized (lock) {
-            timers.clear();
-            alerted.clear();
-        }
+        timers.clear();
+        alerted.clear();
         context.subscribe("home/+/contact", 1);
     }
 
@@ -74,28 +71,24 @@ public final class DoorLeftOpenAlarm extends BlockingConsumer {
             LOG.warn("{}: '{}' is neither open nor closed; skipped", message.getTopic(), message.getText());
             return;
         }
-        synchronized (lock) {
-            if (open) {
-                timers.computeIfAbsent(door, d -> context.schedule(alertAfter, later -> alert(later, d)));
-            } else {
-                BlockingContext.Scheduled timer = timers.remove(door);
-                if (timer != null) {
-                    timer.cancel();
-                }
-                if (alerted.remove(door)) {
-                    context.publish(ALERT_TOPIC, "the " + door + " door is closed again", 1);
-                }
+        if (open) {
+            timers.computeIfAbsent(door, d -> context.schedule(alertAfter, later -> alert(later, d)));
+        } else {
+            BlockingContext.Scheduled timer = timers.remove(door);
+            if (timer != null) {
+                timer.cancel();
+            }
+            if (alerted.remove(door)) {
+                context.publish(ALERT_TOPIC, "the " + door + " door is closed again", 1);
             }
         }
     }
 
     private void alert(BlockingContext context, String door) {
-        synchronized (lock) {
-            if (timers.remove(door) == null) {
-                return; // closed in the meantime
-            }
-            alerted.add(door);
+        if (timers.remove(door) == null) {
+            return; // closed in the meantime
         }
+        alerted.add(door);
         context.publish(ALERT_TOPIC, "the " + door + " door has been open for " + describe(alertAfter), 1);
     }
 
