@@ -16,7 +16,8 @@ import java.nio.file.Path
 /**
  * `mqttflow check FILE…`: compiles `.mqtt.kts` scripts without running them, and checks their
  * literal topic filters and patterns ([TopicLint]). Every error and warning is one line on stderr,
- * `file:line:col: error: …`; the exit code is 2 when any script has an error, else 0. Compiled scripts go to the cache, so a `run` after a `check` starts fast.
+ * `file:line:col: error: …`; the exit code is 2 when any script has an error, else 0. Compiled
+ * scripts go to the cache, so a `run` after a `check` starts fast.
  */
 internal class CheckCommand(private val context: CliContext) : CliktCommand(name = "check") {
     private val cacheOption by option(
@@ -52,7 +53,7 @@ internal class CheckCommand(private val context: CliContext) : CliktCommand(name
         } catch (e: TargetException) {
             throw UsageError(e.message ?: e.target)
         }
-        // Beyond the compiler: literal topic filters MQTT refuses (subscribe("a/#/b")), found before any run.
+        // Beyond the compiler: literal topic filters MQTT refuses (subscribe("a/#/b")), found before a run.
         val lint = results.associateWith { TopicLint.check(it.file.readText(), it.displayName) }
         results.flatMap { it.problems + lint.getValue(it) }.forEach { context.err.println(it) }
         val failed = results.filter { !it.isSuccess || lint.getValue(it).isNotEmpty() }

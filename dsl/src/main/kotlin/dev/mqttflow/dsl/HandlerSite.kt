@@ -19,7 +19,8 @@ internal class HandlerSite private constructor(private val handler: String, priv
     fun annotate(error: Throwable, consumer: String) {
         if (error is CancellationException || hasScriptFrame(error)) return
         if (error.suppressed.any { it is HandlerRegistration }) return
-        error.addSuppressed(HandlerRegistration("while running $handler of consumer '$consumer', registered at $location", frame))
+        val message = "while running $handler of consumer '$consumer', registered at $location"
+        error.addSuppressed(HandlerRegistration(message, frame))
     }
 
     private fun hasScriptFrame(error: Throwable): Boolean = generateSequence(error) { it.cause }
@@ -31,7 +32,7 @@ internal class HandlerSite private constructor(private val handler: String, priv
         private const val SCRIPT_SUFFIX = ".kts"
 
         /** The site of the registration running now, if a script makes it; [handler] is `onMessage("home/#")`. */
-        fun capture(handler: String): HandlerSite? = Throwable().stackTrace
+        fun capture(handler: String): HandlerSite? = Thread.currentThread().stackTrace
             .firstOrNull { it.fileName?.endsWith(SCRIPT_SUFFIX) == true && it.lineNumber > 0 }
             ?.let { HandlerSite(handler, it) }
     }

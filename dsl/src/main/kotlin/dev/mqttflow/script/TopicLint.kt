@@ -11,16 +11,30 @@ import dev.mqttflow.routing.Topics
  * literal and is not checked here; the broker or the runtime reports it then. Comments are skipped.
  */
 internal object TopicLint {
-    private val CALL = Regex("""\b(subscribe|unsubscribe|onMessage)\s*\(\s*(?:(?:filter|pattern)\s*=\s*)?"""")
+    // subscribe("…"), unsubscribe(filter = "…"), onMessage("…"): group 2 is a plain literal's body
+    // (no template, no raw string; escapes kept as written).
+    private val CALL = Regex(
+        """\b(subscribe|unsubscribe|onMessage)\s*\(\s*(?:(?:filter|pattern)\s*=\s*)?""" +
+            """"(?!"")((?:[^"\\\n$]|\\.)*)"""",
+    )
+
+    // Raw strings, strings, line comments, block comments: comments are blanked, the rest is kept.
+    private val TOKENS = Regex("\"\"\"[\\s\\S]*?\"\"\"|\"(?:[^\"\\\\\\n]|\\\\.)*\"|//[^\\n]*|/\\*[\\s\\S]*?\\*/")
+    private val NOT_NEWLINE = Regex("[^\\n]")
+    private val ESCAPE = Regex("""\\(.)""")
+    private val ESCAPED = mapOf('n' to "\n", 't' to "\t", 'r' to "\r", 'b' to "\b")
 
     /** The problems in [text], a script the user named [displayName]. */
     fun check(text: String, displayName: String): List<ScriptProblem> {
-        val code = withoutComments(text)
+        val code = TOKENS.replace(text) { token ->
+            if (token.value.startsWith("/")) token.value.replace(NOT_NEWLINE, " ") else token.value
+        }
         return CALL.findAll(code).mapNotNull { call ->
-            val open = call.range.last // the literal's opening quote
-            val literal = literalAt(code, open) ?: return@mapNotNull null
+            val written = call.groupValues[2]
+            if ("\\u" in written) return@mapNotNull null // a unicode escape: leave it to the runtime
+            val literal = ESCAPE.replace(written) { ESCAPED[it.groupValues[1][0]] ?: it.groupValues[1] }
             val reason = problem(call.groupValues[1], literal) ?: return@mapNotNull null
-            val (line, column) = position(text, open)
+            val (line, column) = position(text, call.groups[2]!!.range.first - 1)
             ScriptProblem(displayName, line, column, ScriptProblem.ERROR, reason)
         }.toList()
     }
@@ -37,66 +51,10 @@ internal object TopicLint {
         "invalid $what '$literal' in $function(…): ${e.reason}"
     }
 
-    /** The plain string literal whose opening quote is at [open], unescaped; null if it has a template or never ends. */
-    private fun literalAt(code: String, open: Int): String? {
-        if (code.startsWith("\"\"\"", open)) return null
-        val out = StringBuilder()
-        var i = open + 1
-        while (i < code.length) {
-            when (val c = code[i]) {
-                '"' -> return out.toString()
-                '$' -> return null
-                '\n' -> return null
-                '\\' -> {
-                    if (i + 1 >= code.length) return null
-                    out.append(unescape(code[i + 1]) ?: return null)
-                    i++
-                }
-                else -> out.append(c)
-            }
-            i++
-        }
-        return null
-    }
-
-    private fun unescape(c: Char): Char? = when (c) {
-        '"', '\\', '\'', '$' -> c
-        'n' -> '\n'
-        't' -> '\t'
-        else -> null
-    }
-
     /** 1-based line and column of [index] in [text]. */
     private fun position(text: String, index: Int): Pair<Int, Int> {
         val before = text.substring(0, index)
         val line = before.count { it == '\n' } + 1
         return line to index - (before.lastIndexOf('\n') + 1) + 1
-    }
-
-    /** [text] with every comment blanked out (newlines kept, so positions stay), strings left alone. */
-    private fun withoutComments(text: String): String {
-        val out = StringBuilder(text)
-        var i = 0
-        var inString = false
-        while (i < text.length) {
-            val c = text[i]
-            val next = text.getOrNull(i + 1)
-            when {
-                inString && c == '\\' -> i++
-                c == '"' -> inString = !inString
-                !inString && c == '/' && next == '/' -> {
-                    while (i < text.length && text[i] != '\n') out[i++] = ' '
-                    continue
-                }
-                !inString && c == '/' && next == '*' -> {
-                    val end = text.indexOf("*/", i + 2).let { if (it < 0) text.length else it + 2 }
-                    for (j in i until end) if (text[j] != '\n') out[j] = ' '
-                    i = end
-                    continue
-                }
-            }
-            i++
-        }
-        return out.toString()
     }
 }
