@@ -61,7 +61,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     /** Runs when the worker starts: subscribe here. */
     public fun onConnect(handler: LifecycleHandler) {
         check(connect == null) { "consumer '$name' has two onConnect blocks; merge them" }
-        connect = sited("onConnect", handler)
+        connect = sited(name, "onConnect", handler)
     }
 
     /**
@@ -70,19 +70,19 @@ public class ConsumerBuilder internal constructor(private val name: String) {
      * subscribe: subscribe to a covering filter in [onConnect].
      */
     public fun onMessage(pattern: String, handler: MessageHandler) {
-        routes += TopicPattern(pattern) to sited("onMessage(\"$pattern\")", handler)
+        routes += TopicPattern(pattern) to sited(name, "onMessage(\"$pattern\")", handler)
     }
 
     /** Handles every message that no [onMessage] pattern matched. */
     public fun onMessage(handler: MessageHandler) {
         check(fallback == null) { "consumer '$name' has two catch-all onMessage blocks; merge them" }
-        fallback = sited("onMessage", handler)
+        fallback = sited(name, "onMessage", handler)
     }
 
     /** Runs when the worker stops: last publishes and unsubscribes go here. */
     public fun onDisconnect(handler: LifecycleHandler) {
         check(disconnect == null) { "consumer '$name' has two onDisconnect blocks; merge them" }
-        disconnect = sited("onDisconnect", handler)
+        disconnect = sited(name, "onDisconnect", handler)
     }
 
     /**
@@ -91,7 +91,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
      */
     public fun on(type: String, handler: LayerHandler) {
         require(type.isNotBlank()) { "consumer '$name': on(type) needs a type" }
-        val wrapped = sited("on(\"$type\")", handler)
+        val wrapped = sited(name, "on(\"$type\")", handler)
         check(layerHandlers.put(type, wrapped) == null) { "consumer '$name' has two on(\"$type\") blocks; merge them" }
     }
 
@@ -107,23 +107,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     /** Runs when a worker this (master) consumer spawned fails; the failure was already logged. */
     public fun onWorkerFailure(handler: FailureHandler) {
         check(failure == null) { "consumer '$name' has two onWorkerFailure blocks; merge them" }
-        failure = sited("onWorkerFailure", handler)
-    }
-
-    // A handler registered from a script reports its registration line when it fails (HandlerSite).
-    private fun sited(what: String, handler: LifecycleHandler): LifecycleHandler {
-        val site = HandlerSite.capture(what) ?: return handler
-        val consumer = name
-        return { site.around(consumer) { handler() } }
-    }
-
-    private fun <T> sited(
-        what: String,
-        handler: suspend ConsumerContext.(T) -> Unit,
-    ): suspend ConsumerContext.(T) -> Unit {
-        val site = HandlerSite.capture(what) ?: return handler
-        val consumer = name
-        return { value -> site.around(consumer) { handler(value) } }
+        failure = sited(name, "onWorkerFailure", handler)
     }
 
     internal fun build(): Consumer = DslConsumer(

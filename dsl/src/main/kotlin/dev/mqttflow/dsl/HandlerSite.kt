@@ -1,5 +1,6 @@
 package dev.mqttflow.dsl
 
+import dev.mqttflow.consumer.ConsumerContext
 import kotlinx.coroutines.CancellationException
 
 /**
@@ -58,4 +59,20 @@ internal inline fun <T> HandlerSite.around(consumer: String, block: () -> T): T 
 } catch (e: Throwable) {
     annotate(e, consumer)
     throw e
+}
+
+/** [handler] of [consumer], reporting its registration line when it fails, if a script registers it now. */
+internal fun sited(consumer: String, what: String, handler: LifecycleHandler): LifecycleHandler {
+    val site = HandlerSite.capture(what) ?: return handler
+    return { site.around(consumer) { handler() } }
+}
+
+/** [handler] of [consumer], reporting its registration line when it fails, if a script registers it now. */
+internal fun <T> sited(
+    consumer: String,
+    what: String,
+    handler: suspend ConsumerContext.(T) -> Unit,
+): suspend ConsumerContext.(T) -> Unit {
+    val site = HandlerSite.capture(what) ?: return handler
+    return { value -> site.around(consumer) { handler(value) } }
 }
