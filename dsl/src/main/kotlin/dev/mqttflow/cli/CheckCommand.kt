@@ -10,12 +10,14 @@ import com.github.ajalt.clikt.parameters.options.convert
 import com.github.ajalt.clikt.parameters.options.option
 import dev.mqttflow.script.ScriptCache
 import dev.mqttflow.script.ScriptHost
+import dev.mqttflow.script.TopicLint
 import java.nio.file.Path
 
 /**
- * `mqttflow check FILE…`: compiles `.mqtt.kts` scripts without running them. Every error and
- * warning is one line on stderr, `file:line:col: error: …`; the exit code is 2 when any script
- * has an error, else 0. Compiled scripts go to the cache, so a `run` after a `check` starts fast.
+ * `mqttflow check FILE…`: compiles `.mqtt.kts` scripts without running them, and checks their
+ * literal topic filters and patterns ([TopicLint]). Every error and warning is one line on stderr,
+ * `file:line:col: error: …`; the exit code is 2 when any script has an error, else 0. Compiled
+ * scripts go to the cache, so a `run` after a `check` starts fast.
  */
 internal class CheckCommand(private val context: CliContext) : CliktCommand(name = "check") {
     private val cacheOption by option(
@@ -51,8 +53,10 @@ internal class CheckCommand(private val context: CliContext) : CliktCommand(name
         } catch (e: TargetException) {
             throw UsageError(e.message ?: e.target)
         }
-        results.flatMap { it.problems }.forEach { context.err.println(it) }
-        val failed = results.filterNot { it.isSuccess }
+        // Beyond the compiler: literal topic filters MQTT refuses (subscribe("a/#/b")), found before a run.
+        val lint = results.associateWith { TopicLint.check(it.file.readText(), it.displayName) }
+        results.flatMap { it.problems + lint.getValue(it) }.forEach { context.err.println(it) }
+        val failed = results.filter { !it.isSuccess || lint.getValue(it).isNotEmpty() }
         if (failed.isNotEmpty()) throw ProgramResult(ExitCode.USAGE)
         context.out.println("${results.size} script(s) compiled without errors")
     }

@@ -66,7 +66,8 @@ internal class QuickStartCommand(private val context: CliContext) : CliktCommand
             val config = MqttFlowConfig(host = "127.0.0.1", port = broker.port, shutdownTimeout = 5.seconds)
             Runner(context.signals, context.halt, context.err::println).run(config, consumers)
         } finally {
-            broker.close()
+            // The process exits next: HiveMQ's 4 s graceful stop would only delay that.
+            broker.closeForExit()
         }
     }
 

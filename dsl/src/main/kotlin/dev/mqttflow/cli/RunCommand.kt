@@ -134,7 +134,7 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         } finally {
             database?.close()
             layer?.close()
-            broker?.close()
+            broker?.closeForExit() // the process exits next
             Thread.currentThread().contextClassLoader = previousLoader
         }
     }

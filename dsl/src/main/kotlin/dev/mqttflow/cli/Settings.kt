@@ -9,7 +9,10 @@ import java.nio.file.Path
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
-/** A value that does not parse; [reason] says what was expected (never repeats the value). */
+/**
+ * A value that does not parse; [reason] says what was expected. It quotes the value only for settings
+ * that are never secret (numbers, booleans, durations); a password or URL is never repeated.
+ */
 internal class BadValue(val reason: String, cause: Throwable? = null) : Exception(reason, cause)
 
 /**
@@ -50,6 +53,7 @@ internal class Setting<T : Any>(
 internal object Settings {
     private const val MAX_PORT = 65535
     private const val MAX_SESSION_EXPIRY = 4_294_967_295L
+    private const val MAX_QUOTED = 40
 
     val host =
         Setting("host", listOf("-H", "--host"), "MQTT_HOSTNAME", "HOST", "broker host name or address", "localhost") {
@@ -315,24 +319,28 @@ internal object Settings {
         .replace(Regex("(//[^/:@]*:)[^@/]*@"), "$1****@")
         .replace(Regex("([?&;]password=)[^&;]*", RegexOption.IGNORE_CASE), "$1****")
 
+    /** `, got 'abc'`: the bad value, for settings that are never secret. */
+    private fun got(text: String): String =
+        ", got '" + (if (text.length <= MAX_QUOTED) text else text.take(MAX_QUOTED) + "…") + "'"
+
     private fun int(text: String, range: IntRange, what: String): Int {
-        val n = text.trim().toIntOrNull() ?: throw BadValue("expected $what")
-        if (n !in range) throw BadValue("expected $what")
+        val n = text.trim().toIntOrNull() ?: throw BadValue("expected $what${got(text)}")
+        if (n !in range) throw BadValue("expected $what${got(text)}")
         return n
     }
 
     fun bool(text: String): Boolean = when (text.trim().lowercase()) {
         "true", "1", "yes", "on" -> true
         "false", "0", "no", "off" -> false
-        else -> throw BadValue("expected true or false")
+        else -> throw BadValue("expected true/false, yes/no, on/off or 1/0${got(text)}")
     }
 
     /** Whole or decimal seconds (`10`, `0.5`), or a Kotlin duration (`500ms`, `2m`). */
     private fun duration(text: String, max: Duration): Duration {
         val t = text.trim()
         val d = t.toDoubleOrNull()?.seconds ?: Duration.parseOrNull(t)
-            ?: throw BadValue("expected seconds (like 10 or 0.5) or a duration (like 500ms or 2m)")
-        if (d.isNegative() || d > max) throw BadValue("expected a duration between 0 and $max")
+            ?: throw BadValue("expected seconds (like 10 or 0.5) or a duration (like 500ms or 2m)${got(text)}")
+        if (d.isNegative() || d > max) throw BadValue("expected a duration between 0 and $max${got(text)}")
         return d
     }
 

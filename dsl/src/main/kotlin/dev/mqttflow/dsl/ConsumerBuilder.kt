@@ -64,7 +64,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     /** Runs when the worker starts: subscribe here. */
     public fun onConnect(handler: LifecycleHandler) {
         check(connect == null) { "consumer '$name' has two onConnect blocks; merge them" }
-        connect = handler
+        connect = sited(name, "onConnect", handler)
     }
 
     /**
@@ -73,19 +73,19 @@ public class ConsumerBuilder internal constructor(private val name: String) {
      * subscribe: subscribe to a covering filter in [onConnect].
      */
     public fun onMessage(pattern: String, handler: MessageHandler) {
-        routes += TopicPattern(pattern) to handler
+        routes += TopicPattern(pattern) to sited(name, "onMessage(\"$pattern\")", handler)
     }
 
     /** Handles every message that no [onMessage] pattern matched. */
     public fun onMessage(handler: MessageHandler) {
         check(fallback == null) { "consumer '$name' has two catch-all onMessage blocks; merge them" }
-        fallback = handler
+        fallback = sited(name, "onMessage", handler)
     }
 
     /** Runs when the worker stops: last publishes and unsubscribes go here. */
     public fun onDisconnect(handler: LifecycleHandler) {
         check(disconnect == null) { "consumer '$name' has two onDisconnect blocks; merge them" }
-        disconnect = handler
+        disconnect = sited(name, "onDisconnect", handler)
     }
 
     /**
@@ -94,7 +94,8 @@ public class ConsumerBuilder internal constructor(private val name: String) {
      */
     public fun on(type: String, handler: LayerHandler) {
         require(type.isNotBlank()) { "consumer '$name': on(type) needs a type" }
-        check(layerHandlers.put(type, handler) == null) { "consumer '$name' has two on(\"$type\") blocks; merge them" }
+        val wrapped = sited(name, "on(\"$type\")", handler)
+        check(layerHandlers.put(type, wrapped) == null) { "consumer '$name' has two on(\"$type\") blocks; merge them" }
     }
 
     /**
@@ -109,7 +110,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     /** Runs when a worker this (master) consumer spawned fails; the failure was already logged. */
     public fun onWorkerFailure(handler: FailureHandler) {
         check(failure == null) { "consumer '$name' has two onWorkerFailure blocks; merge them" }
-        failure = handler
+        failure = sited(name, "onWorkerFailure", handler)
     }
 
     private var retry: RetryPolicy? = null

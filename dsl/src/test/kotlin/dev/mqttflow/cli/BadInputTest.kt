@@ -33,6 +33,18 @@ class BadInputTest :
             cli("run", "--port", "abc", ECHO).shouldFailWith(2, "--port", "port number")
         }
 
+        test("a bad number, boolean or duration is quoted back, and a boolean lists every accepted word") {
+            cli("run", "--port", "abc", ECHO).shouldFailWith(
+                2,
+                "invalid value for --port: expected a port number (1..65535), got 'abc'",
+            )
+            cli("run", "-c", "maybe", ECHO).shouldFailWith(
+                2,
+                "invalid value for -c: expected true/false, yes/no, on/off or 1/0, got 'maybe'",
+            )
+            cli("run", "--shutdown-timeout", "soon", ECHO).shouldFailWith(2, "got 'soon'")
+        }
+
         test("a bad port in the environment names the variable") {
             cli(
                 "run",
@@ -49,7 +61,7 @@ class BadInputTest :
 
         test("a bad value of another kind names its input") {
             cli("run", "-T", "carrier-pigeon", ECHO).shouldFailWith(2, "-T", "tcp or websockets")
-            cli("run", ECHO, env = mapOf("MQTT_CLEAN" to "maybe")).shouldFailWith(2, "MQTT_CLEAN", "true or false")
+            cli("run", ECHO, env = mapOf("MQTT_CLEAN" to "maybe")).shouldFailWith(2, "MQTT_CLEAN", "true/false")
             cli("run", "--protocol", "4", ECHO).shouldFailWith(2, "--protocol", "5 or 3.1.1")
             cli("run", "-v", "3", ECHO).shouldFailWith(2, "-v", "0, 1 or 2")
             cli("run", "--shutdown-timeout", "soon", ECHO).shouldFailWith(2, "--shutdown-timeout", "seconds")

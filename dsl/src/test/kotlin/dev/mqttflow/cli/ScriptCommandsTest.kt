@@ -77,6 +77,32 @@ class ScriptCommandsTest :
             dir.resolve("cache").jars() shouldHaveSize 2
         }
 
+        test("check: literal invalid topic filters and patterns are errors at file:line:col, and exit 2") {
+            val filters = """
+                // a filter in a comment is not checked: subscribe("x/#/y")
+                mqttConsumer("lights") {
+                    onConnect {
+                        val room = "hall"
+                        subscribe("a/#/b", qos = 1)
+                        subscribe("home/${'$'}room/#", qos = 1)
+                        subscribe(filter = "sport+", qos = 0)
+                    }
+                    onMessage("home/{room}/#/x") { }
+                    onMessage("home/{room}/motion") { }
+                }
+            """.trimIndent() + "\n"
+            val dir = workDir("lights.mqtt.kts" to filters)
+            val result = cli("check", "--script-cache", "cache", "lights.mqtt.kts", workDir = dir)
+            result.code shouldBe 2
+            result.err.lines().filter { it.isNotBlank() } shouldContainExactly listOf(
+                "lights.mqtt.kts:5:19: error: invalid topic filter 'a/#/b' in subscribe(…): '#' must be the last level",
+                "lights.mqtt.kts:7:28: error: invalid topic filter 'sport+' in subscribe(…): " +
+                    "'+' must occupy a whole level",
+                "lights.mqtt.kts:9:15: error: invalid topic pattern 'home/{room}/#/x' in onMessage(…): " +
+                    "'#' must be the last level",
+            )
+        }
+
         test("check: a second check takes the script from the cache and writes nothing") {
             val dir = workDir("hall-light.mqtt.kts" to good)
             cli("check", "--script-cache", "cache", "hall-light.mqtt.kts", workDir = dir).code shouldBe 0

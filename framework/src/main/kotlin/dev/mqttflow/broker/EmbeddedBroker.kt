@@ -27,14 +27,36 @@ public class EmbeddedBroker private constructor(
     private val hivemq: EmbeddedHiveMQ,
     private val home: Path,
 ) : AutoCloseable {
-    /** Stops the broker and deletes its files. */
+    /**
+     * Stops the broker and deletes its files; returns once it is stopped and its port is free. HiveMQ's
+     * graceful stop takes about 4 s (Netty's fixed 2 s quiet period, then its persistence shutdown):
+     * a process that is about to exit calls [closeForExit] instead.
+     */
     override fun close() {
         try {
             hivemq.stop().join()
             hivemq.close()
         } finally {
-            Files.walk(home).use { paths -> paths.sorted(Comparator.reverseOrder()).forEach(Files::deleteIfExists) }
+            deleteFiles()
         }
+    }
+
+    /**
+     * Begins the broker's stop, deletes its files and returns without waiting for HiveMQ's graceful
+     * stop, for a process that exits next (the command line): HiveMQ's threads end with the JVM. In a
+     * JVM that goes on, the stop completes in the background within a few seconds; until then the
+     * port may still be taken. Clients should have disconnected first.
+     */
+    public fun closeForExit() {
+        try {
+            hivemq.stop().whenComplete { _, _ -> runCatching { hivemq.close() } }
+        } finally {
+            deleteFiles()
+        }
+    }
+
+    private fun deleteFiles() {
+        Files.walk(home).use { paths -> paths.sorted(Comparator.reverseOrder()).forEach(Files::deleteIfExists) }
     }
 
     public companion object {

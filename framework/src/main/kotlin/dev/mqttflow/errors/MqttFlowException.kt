@@ -11,6 +11,10 @@ public sealed class MqttFlowException(message: String, cause: Throwable? = null)
 public class InvalidTopicException(public val topic: String, public val reason: String) :
     MqttFlowException("invalid topic '${topic.abbreviate()}': $reason")
 
+/** A message payload that cannot be read the way a handler asked for (`msg.textStrict`); [topic] is where it came. */
+public class PayloadException(public val topic: String, public val reason: String) :
+    MqttFlowException("payload on '${topic.abbreviate()}' $reason")
+
 /** The broker could not be reached, refused us, or the connection broke. */
 public class ConnectionException(message: String, cause: Throwable? = null) : MqttFlowException(message, cause)
 

@@ -65,6 +65,42 @@ class ScriptCliIT :
             }
         }
 
+        test("a handler's exception made on another thread names the handler and its registration line") {
+            // The HTTP client fails on its own thread: in a plain JVM (no coroutine stack-trace recovery,
+            // which -ea turns on in test JVMs) the ConnectException has no frame in the script.
+            val remote = """
+                import kotlinx.coroutines.future.await
+                mqttConsumer("advisor") {
+                    onConnect { subscribe("sr/ask", qos = 1); publish("sr/status", "ready", qos = 1) }
+                    onMessage("sr/{what}") { msg ->
+                        val closed = java.net.ServerSocket(0).use { it.localPort }
+                        val request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI("http://127.0.0.1:${'$'}closed/ask"),
+                        ).build()
+                        java.net.http.HttpClient.newHttpClient()
+                            .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()).await()
+                    }
+                }
+            """.trimIndent() + "\n"
+            val dir = Files.createTempDirectory("script-remote-")
+            dir.resolve("remote.mqtt.kts").writeText(remote)
+            RawClient(broker.port).use { raw ->
+                raw.subscribe("sr/status")
+                cli(dir, "remote.mqtt.kts").use { child ->
+                    raw.awaitMessage("sr/status", 90) shouldBe "ready"
+                    raw.publish("sr/ask", "?")
+                    child.awaitErr(
+                        "Suppressed: dev.mqttflow.dsl.HandlerRegistration: while running onMessage(\"sr/{what}\") " +
+                            "of consumer 'remote:advisor', registered at remote.mqtt.kts:4",
+                    )
+                    child.err() shouldContain "worker 'remote:advisor': onMessage threw on topic 'sr/ask'"
+                    child.err() shouldContain "java.net.ConnectException"
+                    child.terminate()
+                    child.awaitExitCode(30) shouldBe 0
+                }
+            }
+        }
+
         test("a second start takes the compiled script from the cache") {
             val dir = Files.createTempDirectory("script-cached-")
             dir.resolve("meter.mqtt.kts").writeText(meter)
