@@ -1,0 +1,35 @@
+package dev.mqttflow.layer
+
+import dev.mqttflow.errors.ConfigException
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldNotContain
+import io.kotest.matchers.string.shouldStartWith
+
+/** `--layer` URLs that LayerUrlFuzzTest found mishandled (docs/fuzzing.md); none of them connects. */
+class LayerUrlTest :
+    FunSpec({
+        test("a redis URL without // is a ConfigException naming --layer, not a URISyntaxException") {
+            shouldThrow<ConfigException> { ChannelLayer.fromUrl("redis:foo") }.message shouldStartWith "--layer: "
+        }
+
+        test("a --layer URL that does not parse is refused without showing its password") {
+            val e = shouldThrow<ConfigException> { ChannelLayer.fromUrl("redis://:s3cret@bad host:6379") }
+            e.message!! shouldNotContain "s3cret"
+            e.message!! shouldStartWith "--layer: "
+        }
+
+        test("a redis URL without a host is refused before any connection") {
+            shouldThrow<ConfigException> { LayerUrl.parse("redis:///0") }.message shouldStartWith "--layer: "
+        }
+
+        test("a good redis URL keeps its user info, database and options") {
+            LayerUrl.parse("rediss://u:p%40ss@redis.local:6380/2?prefix=app&capacity=50") shouldBe
+                LayerUrl.Redis("rediss://u:p%40ss@redis.local:6380/2", "app", 50)
+        }
+
+        test("a password holding @ or / is hidden whole") {
+            LayerUrl.hidePassword("redis://u:p@ss/w@host:1/0") shouldBe "redis://u:****@host:1/0"
+        }
+    })
