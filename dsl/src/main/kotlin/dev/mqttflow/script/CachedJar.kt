@@ -2,6 +2,7 @@ package dev.mqttflow.script
 
 import java.io.File
 import java.io.IOException
+import java.io.InputStream
 import java.util.jar.JarFile
 import java.util.zip.ZipException
 
@@ -40,15 +41,19 @@ internal object CachedJar {
         val buffer = ByteArray(DEFAULT_BUFFER_SIZE)
         for (entry in file.entries()) {
             if (++count > MAX_ENTRIES) return "more than $MAX_ENTRIES entries"
-            file.getInputStream(entry).use { input ->
-                while (true) {
-                    val n = input.read(buffer)
-                    if (n < 0) break
-                    total += n
-                    if (total > MAX_BYTES) throw ZipException("more than $MAX_BYTES bytes uncompressed")
-                }
-            }
+            total += file.getInputStream(entry).use { drain(it, buffer, MAX_BYTES - total) }
         }
         return null
+    }
+
+    /** Reads [input] to its end; the bytes read. Throws [ZipException] past [limit] bytes. */
+    private fun drain(input: InputStream, buffer: ByteArray, limit: Long): Long {
+        var read = 0L
+        while (true) {
+            val n = input.read(buffer)
+            if (n < 0) return read
+            read += n
+            if (read > limit) throw ZipException("more than $MAX_BYTES bytes uncompressed")
+        }
     }
 }

@@ -85,7 +85,8 @@ public class ScriptCache(
             throw java.io.IOException("its classes do not load: $e", e)
         }
         if (loaded !is ResultWithDiagnostics.Success) {
-            throw java.io.IOException(loaded.reports.joinToString("; ") { it.render() }.ifEmpty { "its class does not load" })
+            val why = loaded.reports.joinToString("; ") { it.render() }
+            throw java.io.IOException(why.ifEmpty { "its class does not load" })
         }
     }
 

@@ -57,7 +57,12 @@ class DamagedCacheTest :
 
         test("a jar whose class file is not a class (checksums right) is compiled again") {
             val (file, jar) = cached()
-            val entries = JarFile(jar).use { j -> j.entries().toList().associate { it.name to j.getInputStream(it).readBytes() } }
+            val entries = JarFile(jar).use { j ->
+                j.entries().toList().associate {
+                    it.name to
+                        j.getInputStream(it).readBytes()
+                }
+            }
             val manifest = JarFile(jar).use { it.manifest }
             val main = mainClassEntry(jar)
             val out = ByteArrayOutputStream()

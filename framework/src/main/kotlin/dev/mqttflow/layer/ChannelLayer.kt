@@ -47,6 +47,7 @@ public interface ChannelLayer : AutoCloseable {
         public fun fromUrl(url: String?, clock: Clock = Clock.System): ChannelLayer =
             when (val parsed = LayerUrl.parse(url)) {
                 LayerUrl.Memory -> InMemoryChannelLayer(clock = clock)
+
                 is LayerUrl.Redis -> RedisChannelLayer(
                     parsed.uri,
                     keyPrefix = parsed.prefix,

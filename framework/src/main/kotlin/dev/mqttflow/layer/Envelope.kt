@@ -22,6 +22,7 @@ internal class Envelope(val channel: String, val expiresAt: Long, val message: S
     ).toString()
 
     companion object {
+        @Suppress("ThrowsCount")
         fun decode(text: String): Envelope {
             val json = try {
                 LayerMessage.JSON.parseToJsonElement(text) as? JsonObject

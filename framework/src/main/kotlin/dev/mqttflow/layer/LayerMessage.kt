@@ -66,7 +66,9 @@ public class LayerMessage(public val type: String, public val body: JsonObject =
                 throw InvalidLayerMessageException("not a JSON object: ${e.message}", e)
             }
             val type = (obj["type"] as? JsonPrimitive)?.takeIf { it.isString }?.content
-                ?: throw InvalidLayerMessageException("a layer message needs a string 'type' field: ${text.abbreviate()}")
+                ?: throw InvalidLayerMessageException(
+                    "a layer message needs a string 'type' field: ${text.abbreviate()}",
+                )
             return LayerMessage(type, JsonObject(obj - "type"))
         }
     }

@@ -37,6 +37,7 @@ internal sealed interface LayerUrl {
             }
         }
 
+        @Suppress("ThrowsCount")
         private fun redis(uri: URI, shown: String): Redis {
             if (uri.isOpaque || uri.host.isNullOrEmpty()) {
                 throw ConfigException(OPTION, "'$shown' names no Redis host: use redis://host:port")

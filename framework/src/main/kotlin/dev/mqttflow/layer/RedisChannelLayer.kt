@@ -133,9 +133,8 @@ public class RedisChannelLayer @JvmOverloads constructor(
             reader = scope.launch {
                 while (isActive) {
                     try {
-                        val popped = blocking.async().blpop(BLOCK_SECONDS, key).await() ?: continue
-                        val envelope = decode(popped.value) ?: continue
-                        local.computeIfAbsent(envelope.channel) { Channel(Channel.UNLIMITED) }.trySend(envelope)
+                        val envelope = blocking.async().blpop(BLOCK_SECONDS, key).await()?.value?.let(::decode)
+                        envelope?.let { local.computeIfAbsent(it.channel) { Channel(Channel.UNLIMITED) }.trySend(it) }
                     } catch (e: io.lettuce.core.RedisException) {
                         log.warn("reading channel messages from Redis failed ({}); retrying", e.message)
                         delay(RETRY_DELAY)

@@ -25,7 +25,15 @@ fun show(input: Any?): String {
         else -> input.toString()
     }
     val escaped = buildString {
-        for (c in text.take(MAX_SHOWN)) if (c.code < ' '.code || c.isSurrogate()) append("\\u%04x".format(c.code)) else append(c)
+        for (c in text.take(MAX_SHOWN)) {
+            if (c.code < ' '.code ||
+                c.isSurrogate()
+            ) {
+                append("\\u%04x".format(c.code))
+            } else {
+                append(c)
+            }
+        }
     }
     return "'$escaped'" + if (text.length > MAX_SHOWN) "…(${text.length} chars)" else ""
 }

@@ -11,7 +11,7 @@ import io.kotest.matchers.string.shouldContain
 class LayerMessageTest :
     FunSpec({
         test("a received message goes back out with its numbers as they were written") {
-            val text = """{"type":"meter.reading","big":123456789012345678901,"huge":1e400,"exact":0.10000000000000000001}"""
+            val text = """{"type":"meter","big":123456789012345678901,"huge":1e400,"exact":0.10000000000000000001}"""
             val message = LayerMessage.fromJson(text)
             val again = message.toJson()
             again shouldContain "123456789012345678901"

@@ -37,7 +37,8 @@ class RedisHostileInputIT :
                 val mine = layer.newChannel("worker")
                 val received = async { withTimeout(30.seconds) { layer.receive(mine) } }
                 delay(200.milliseconds) // the reader is blocked on the list now
-                val list = "hostile1:ch:" + mine.substring(mine.lastIndexOf('.', mine.indexOf('!')) + 1, mine.indexOf('!') + 1)
+                val list =
+                    "hostile1:ch:" + mine.substring(mine.lastIndexOf('.', mine.indexOf('!')) + 1, mine.indexOf('!') + 1)
                 val badMessage = """{"channel": "$mine", "expires": ${Long.MAX_VALUE}, "message": {"room": "hall"}}"""
                 commands.rpush(list, *(garbage + badMessage).toTypedArray()).await()
                 layer.send(mine, LayerMessage("lights.override"))

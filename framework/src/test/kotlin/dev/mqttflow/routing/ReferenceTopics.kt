@@ -8,8 +8,7 @@ object ReferenceTopics {
     private const val MAX_BYTES = 65_535
     private const val SHARE = "\$share/"
 
-    fun isValidTopic(topic: String): Boolean =
-        topic.isNotEmpty() && '+' !in topic && '#' !in topic && encodable(topic)
+    fun isValidTopic(topic: String): Boolean = topic.isNotEmpty() && '+' !in topic && '#' !in topic && encodable(topic)
 
     fun isValidFilter(filter: String): Boolean {
         if (filter.isEmpty() || !encodable(filter)) return false

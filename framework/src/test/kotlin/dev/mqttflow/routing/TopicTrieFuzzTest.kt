@@ -18,27 +18,34 @@ class TopicTrieFuzzTest {
         val pairs = LinkedHashSet<Pair<String, Int>>()
         val topics = LinkedHashSet<String>()
         for (line in fuzzText(data).split('\n').take(MAX_STEPS)) {
-            if (line.length < 2) continue
-            val value = line[1].code % VALUES
-            val arg = line.substring(2)
-            when (line[0]) {
-                '+', '-' -> {
-                    if (!ReferenceTopics.isValidFilter(arg)) continue
-                    val part = Topics.matchPart(arg)
-                    val changed = if (line[0] == '+') trie.add(part, value) else trie.remove(part, value)
-                    val expected = if (line[0] == '+') pairs.add(part to value) else pairs.remove(part to value)
-                    check(changed == expected) { "${line[0]}$value ${show(arg)} returned $changed, expected $expected" }
-                    topics += instance(part)
-                }
-
-                '?' -> topics += arg
-
-                else -> continue
-            }
-            agree(trie, pairs, topics)
+            if (step(line, trie, pairs, topics)) agree(trie, pairs, topics)
         }
         for ((filter, value) in pairs.toList()) check(trie.remove(filter, value)) { "cannot remove ${show(filter)}" }
         check(trie.isEmpty() && trie.nodeCount() == 0) { "emptied trie keeps ${trie.nodeCount()} nodes" }
+    }
+
+    /** Runs one line of the program; false when it is not a step (a comment, an invalid filter). */
+    private fun step(
+        line: String,
+        trie: TopicTrie<Int>,
+        pairs: MutableSet<Pair<String, Int>>,
+        topics: MutableSet<String>,
+    ): Boolean {
+        if (line.length < 2) return false
+        val value = line[1].code % VALUES
+        val arg = line.substring(2)
+        val op = line[0]
+        if (op == '?') {
+            topics += arg
+            return true
+        }
+        if ((op != '+' && op != '-') || !ReferenceTopics.isValidFilter(arg)) return false
+        val part = Topics.matchPart(arg)
+        val changed = if (op == '+') trie.add(part, value) else trie.remove(part, value)
+        val expected = if (op == '+') pairs.add(part to value) else pairs.remove(part to value)
+        check(changed == expected) { "$op$value ${show(arg)} returned $changed, expected $expected" }
+        topics += instance(part)
+        return true
     }
 
     private fun agree(trie: TopicTrie<Int>, pairs: Set<Pair<String, Int>>, topics: Set<String>) {
@@ -55,8 +62,15 @@ class TopicTrieFuzzTest {
     }
 
     /** A topic the filter matches: `+` becomes a level, `#` two. */
-    private fun instance(filter: String): String =
-        filter.split('/').joinToString("/") { if (it == "+") "x" else if (it == "#") "y/z" else it }
+    private fun instance(filter: String): String = filter.split('/').joinToString("/") {
+        if (it == "+") {
+            "x"
+        } else if (it == "#") {
+            "y/z"
+        } else {
+            it
+        }
+    }
 
     private companion object {
         const val MAX_STEPS = 48

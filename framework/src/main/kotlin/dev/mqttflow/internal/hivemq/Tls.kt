@@ -57,7 +57,8 @@ internal object Tls {
         }
     }
 
-    private fun certificates(file: Path, option: String): List<Certificate> = certificates(read(file, option), file, option)
+    private fun certificates(file: Path, option: String): List<Certificate> =
+        certificates(read(file, option), file, option)
 
     /** The certificates PEM [text] (read from [file], given as [option]) holds; [ConfigException] otherwise. */
     internal fun certificates(text: String, file: Path, option: String): List<Certificate> {
