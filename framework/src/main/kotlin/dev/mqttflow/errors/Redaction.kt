@@ -6,12 +6,27 @@ package dev.mqttflow.errors
  * password holding `@`, `/` or `:` is hidden whole; a URL without user info is returned unchanged.
  */
 internal fun hideUserInfoPassword(url: String): String {
+    val range = userInfoPasswordRange(url) ?: return url
+    return url.replaceRange(range, "****")
+}
+
+/**
+ * [text] (say, a library's error message about [url]) with [url]'s user-info password replaced by
+ * `****` wherever it appears, for messages that may quote a piece of the URL.
+ */
+internal fun hideUserInfoPasswordOf(url: String, text: String): String {
+    val password = userInfoPasswordRange(url)?.let { url.substring(it) }?.takeIf { it.isNotEmpty() } ?: return text
+    return text.replace(password, "****")
+}
+
+/** Where the user-info password sits in [url] (see [hideUserInfoPassword]), or null. */
+private fun userInfoPasswordRange(url: String): IntRange? {
     val start = url.indexOf("//")
-    if (start < 0) return url
+    if (start < 0) return null
     val queryAt = url.indexOf('?', start).let { if (it < 0) url.length else it }
     val at = url.lastIndexOf('@', queryAt - 1)
-    if (at < start + 2) return url
+    if (at < start + 2) return null
     val colon = url.indexOf(':', start + 2)
-    if (colon < 0 || colon > at) return url
-    return url.substring(0, colon + 1) + "****" + url.substring(at)
+    if (colon < 0 || colon > at) return null
+    return colon + 1 until at
 }

@@ -3,6 +3,7 @@ package dev.mqttflow.layer
 import dev.mqttflow.errors.ConfigException
 import dev.mqttflow.errors.abbreviate
 import dev.mqttflow.errors.hideUserInfoPassword
+import dev.mqttflow.errors.hideUserInfoPasswordOf
 import io.lettuce.core.RedisURI
 import java.net.URI
 import java.net.URISyntaxException
@@ -50,11 +51,17 @@ internal sealed interface LayerUrl {
             } ?: InMemoryChannelLayer.DEFAULT_CAPACITY
             val base = try {
                 URI(uri.scheme, uri.userInfo, uri.host, uri.port, uri.path, null, null).toString()
-                    .also { RedisURI.create(it) }
             } catch (e: URISyntaxException) {
                 throw ConfigException(OPTION, "'$shown' is not a Redis URL: ${e.reason}", e)
+            }
+            try {
+                RedisURI.create(base)
             } catch (e: IllegalArgumentException) {
-                throw ConfigException(OPTION, "'$shown' is not a Redis URL: ${e.message}", e)
+                // Lettuce's message may quote a piece of the URL, password included.
+                val reason = listOf(uri.toString(), base).fold(e.message.orEmpty()) { text, url ->
+                    hideUserInfoPasswordOf(url, text)
+                }
+                throw ConfigException(OPTION, "'$shown' is not a Redis URL: ${reason.abbreviate()}", e)
             }
             return Redis(base, query["prefix"] ?: DEFAULT_PREFIX, capacity)
         }

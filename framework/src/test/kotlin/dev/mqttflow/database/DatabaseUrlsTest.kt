@@ -14,6 +14,10 @@ class DatabaseUrlsTest :
             DatabaseUrls.redact("jdbc:postgresql://me:pa/ss@host/db") shouldBe "jdbc:postgresql://me:****@host/db"
         }
 
+        test("a user-info password that looks like a parameter is hidden whole") {
+            DatabaseUrls.redact("jdbc:postgresql://me:x&pwd=secret@host/db") shouldBe "jdbc:postgresql://me:****@host/db"
+        }
+
         test("parameters and user info are both hidden; a URL without a password is unchanged") {
             DatabaseUrls.redact("jdbc:postgresql://me:a@host/db?password=b&user=me") shouldBe
                 "jdbc:postgresql://me:****@host/db?password=****&user=me"

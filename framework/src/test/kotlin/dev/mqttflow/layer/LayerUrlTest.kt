@@ -29,6 +29,12 @@ class LayerUrlTest :
                 LayerUrl.Redis("rediss://u:p%40ss@redis.local:6380/2", "app", 50)
         }
 
+        test("a URL that Lettuce refuses is refused without its password, even where Lettuce quotes it") {
+            val e = shouldThrow<ConfigException> { LayerUrl.parse("redis://@p/:ssuw@host:1/0") }
+            e.message!! shouldNotContain "ssuw"
+            e.message!! shouldStartWith "--layer: "
+        }
+
         test("a password holding @ or / is hidden whole") {
             LayerUrl.hidePassword("redis://u:p@ss/w@host:1/0") shouldBe "redis://u:****@host:1/0"
         }
