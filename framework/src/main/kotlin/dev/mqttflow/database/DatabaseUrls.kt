@@ -9,10 +9,11 @@ internal object DatabaseUrls {
     private val PASSWORD_PARAM = Regex("(?i)(password|pwd|sslpassword)=[^&;]*")
     private const val EXAMPLES = "use e.g. jdbc:sqlite:mqttflow.db or jdbc:postgresql://127.0.0.1:5432/mydb?user=me"
 
-    /** [url] with every password replaced by `****`: `password=`-like parameters and the user info's. */
-    fun redact(url: String): String =
-        // User info first: a parameter's value may run into the `@` that ends it.
-        hideUserInfoPassword(url).replace(PASSWORD_PARAM) { "${it.groupValues[1]}=****" }
+    /**
+     * [url] with every password replaced by `****`: the user info's first (a parameter's value may
+     * run into the `@` that ends it), then `password=`-like parameters.
+     */
+    fun redact(url: String): String = hideUserInfoPassword(url).replace(PASSWORD_PARAM) { "${it.groupValues[1]}=****" }
 
     /** Why [url] cannot work before even trying it, or null. */
     fun problem(url: String): String? = when {

@@ -15,7 +15,8 @@ class DatabaseUrlsTest :
         }
 
         test("a user-info password that looks like a parameter is hidden whole") {
-            DatabaseUrls.redact("jdbc:postgresql://me:x&pwd=secret@host/db") shouldBe "jdbc:postgresql://me:****@host/db"
+            DatabaseUrls.redact("jdbc:postgresql://me:x&pwd=secret@host/db") shouldBe
+                "jdbc:postgresql://me:****@host/db"
         }
 
         test("parameters and user info are both hidden; a URL without a password is unchanged") {
