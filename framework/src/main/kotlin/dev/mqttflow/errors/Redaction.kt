@@ -1,5 +1,15 @@
 package dev.mqttflow.errors
 
+private val PASSWORD_PARAM = Regex("(?i)(password|pwd|sslpassword)=[^&;]*")
+
+/**
+ * [url] with every password replaced by `****`: the user info's first (a parameter's value may run
+ * into the `@` that ends it, see [hideUserInfoPassword]), then `password=`, `pwd=` and
+ * `sslpassword=` parameters.
+ */
+internal fun hidePasswords(url: String): String =
+    hideUserInfoPassword(url).replace(PASSWORD_PARAM) { "${it.groupValues[1]}=****" }
+
 /**
  * [url] with the password of its user info (`scheme://user:PASSWORD@host…`) replaced by `****`, for
  * messages and logs. The user info runs from `//` to the last `@` before the query (`?`), so a

@@ -2,7 +2,7 @@ package dev.mqttflow.layer
 
 import dev.mqttflow.errors.ConfigException
 import dev.mqttflow.errors.abbreviate
-import dev.mqttflow.errors.hideUserInfoPassword
+import dev.mqttflow.errors.hidePasswords
 import dev.mqttflow.errors.hideUserInfoPasswordOf
 import io.lettuce.core.RedisURI
 import java.net.URI
@@ -26,7 +26,7 @@ internal sealed interface LayerUrl {
 
         fun parse(url: String?): LayerUrl {
             if (url.isNullOrBlank() || url == "memory://" || url == "memory") return Memory
-            val shown = hidePassword(url).abbreviate()
+            val shown = hidePasswords(url).abbreviate()
             val uri = try {
                 URI(url)
             } catch (e: URISyntaxException) {
@@ -66,7 +66,7 @@ internal sealed interface LayerUrl {
             return Redis(base, query["prefix"] ?: DEFAULT_PREFIX, capacity)
         }
 
-        /** [url] with its user info's password hidden (see [hideUserInfoPassword]). */
-        fun hidePassword(url: String): String = hideUserInfoPassword(url)
+        /** [url] with its passwords hidden (see [hidePasswords]). */
+        fun hidePassword(url: String): String = hidePasswords(url)
     }
 }

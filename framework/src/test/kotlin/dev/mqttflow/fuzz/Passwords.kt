@@ -5,19 +5,23 @@ import java.net.URI
 /**
  * The passwords written in [url] that a redacted rendering must not show: the user info's
  * (`//user:PASSWORD@`, as [URI] reads it) and `password=`/`pwd=`/`sslpassword=` parameters. Only those
- * of three or more characters that occur once in [url] count, so that a password that happens to
- * equal the host or the database name is not a false finding.
+ * of three or more characters that occur once in [url] and nowhere in [fixedText] (the words of the
+ * messages that quote the URL) count, so that a password that happens to equal the host or a word
+ * of the message (`dis://` in "use redis://host:port") is not a false finding.
  */
-fun passwordsIn(url: String): List<String> {
+fun passwordsIn(url: String, fixedText: String = ""): List<String> {
     val userInfo = try {
         URI(url.removePrefix("jdbc:")).rawUserInfo
     } catch (_: java.net.URISyntaxException) {
         null
     }
-    val candidates = listOfNotNull(userInfo?.takeIf { ':' in it }?.substringAfter(':'), writtenUserInfo(url)) +
-        PARAM.findAll(url).map { it.groupValues[2] }
+    val written = writtenUserInfo(url)
+    // A `password=` inside the user info is part of that password, not a parameter of its own.
+    val rest = written?.let { url.replaceFirst(it, "") } ?: url
+    val candidates = listOfNotNull(userInfo?.takeIf { ':' in it }?.substringAfter(':'), written) +
+        PARAM.findAll(rest).map { it.groupValues[2] }
     return candidates.filter {
-        it.length >= MIN_LENGTH && url.indexOf(it) == url.lastIndexOf(it) && it !in HIDDEN
+        it.length >= MIN_LENGTH && url.indexOf(it) == url.lastIndexOf(it) && it !in HIDDEN && it !in fixedText
     }
 }
 

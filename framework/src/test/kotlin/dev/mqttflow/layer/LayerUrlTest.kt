@@ -30,7 +30,7 @@ class LayerUrlTest :
         }
 
         test("a URL that Lettuce refuses is refused without its password, even where Lettuce quotes it") {
-            val e = shouldThrow<ConfigException> { LayerUrl.parse("redis://@p/:ssuw@host:1/0") }
+            val e = shouldThrow<ConfigException> { ChannelLayer.fromUrl("redis://@p/:ssuw@host:1/0") }
             e.message!! shouldNotContain "ssuw"
             e.message!! shouldStartWith "--layer: "
         }
