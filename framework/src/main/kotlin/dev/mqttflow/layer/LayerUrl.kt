@@ -46,8 +46,10 @@ internal sealed interface LayerUrl {
             val query = uri.rawQuery.orEmpty().split('&').filter { it.contains('=') }
                 .associate { it.substringBefore('=') to it.substringAfter('=') }
             val capacity = query["capacity"]?.let {
+                // A malformed URL can put its user info in here: quote the value with its password hidden.
+                val quoted = hidePasswords(hideUserInfoPasswordOf(uri.toString(), it)).abbreviate()
                 it.toIntOrNull()?.takeIf { n -> n > 0 }
-                    ?: throw ConfigException(OPTION, "capacity must be a positive number, not '${it.abbreviate()}'")
+                    ?: throw ConfigException(OPTION, "capacity must be a positive number, not '$quoted'")
             } ?: InMemoryChannelLayer.DEFAULT_CAPACITY
             val base = try {
                 URI(uri.scheme, uri.userInfo, uri.host, uri.port, uri.path, null, null).toString()

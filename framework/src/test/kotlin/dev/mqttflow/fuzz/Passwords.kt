@@ -4,10 +4,11 @@ import java.net.URI
 
 /**
  * The passwords written in [url] that a redacted rendering must not show: the user info's
- * (`//user:PASSWORD@`, as [URI] reads it) and `password=`/`pwd=`/`sslpassword=` parameters. Only those
- * of three or more characters that occur once in [url] and nowhere in [fixedText] (the words of the
- * messages that quote the URL) count, so that a password that happens to equal the host or a word
- * of the message (`dis://` in "use redis://host:port") is not a false finding.
+ * (`//user:PASSWORD@`, as [URI] reads it and as a person reads it) and `password=`, `pwd=` and
+ * `sslpassword=` parameters. Only those of three or more characters, without the mask's `*`, that
+ * occur once in [url] and nowhere in [fixedText] (the words of the messages that quote the URL)
+ * count, so that a password that happens to equal the host or a word of the message (`dis://` in
+ * "use redis://host:port") is not a false finding.
  */
 fun passwordsIn(url: String, fixedText: String = ""): List<String> {
     val userInfo = try {
@@ -21,7 +22,7 @@ fun passwordsIn(url: String, fixedText: String = ""): List<String> {
     val candidates = listOfNotNull(userInfo?.takeIf { ':' in it }?.substringAfter(':'), written) +
         PARAM.findAll(rest).map { it.groupValues[2] }
     return candidates.filter {
-        it.length >= MIN_LENGTH && url.indexOf(it) == url.lastIndexOf(it) && it !in HIDDEN && it !in fixedText
+        it.length >= MIN_LENGTH && url.indexOf(it) == url.lastIndexOf(it) && '*' !in it && it !in fixedText
     }
 }
 
@@ -35,6 +36,3 @@ private fun writtenUserInfo(url: String): String? {
 
 private val PARAM = Regex("(?i)(password|pwd|sslpassword)=([^&;]*)")
 private const val MIN_LENGTH = 3
-
-// What a redaction writes instead of a password: a password made of it cannot be told apart.
-private const val HIDDEN = "=****@"

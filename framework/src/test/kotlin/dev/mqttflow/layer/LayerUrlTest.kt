@@ -35,6 +35,19 @@ class LayerUrlTest :
             e.message!! shouldStartWith "--layer: "
         }
 
+        test("a password= parameter is hidden in --layer messages too") {
+            val e = shouldThrow<ConfigException> { ChannelLayer.fromUrl("redis:/x?password=s3cret") }
+            e.message!! shouldNotContain "s3cret"
+            e.message!! shouldStartWith "--layer: "
+        }
+
+        test("a capacity that is not a number is quoted without the password it may hold") {
+            val url = "redis://u:p@ss/x?capacity=0w@redis://u:p@ss/y?z"
+            val e = shouldThrow<ConfigException> { ChannelLayer.fromUrl(url) }
+            e.message!! shouldStartWith "--layer: capacity must be a positive number"
+            e.message!! shouldNotContain "p@ss"
+        }
+
         test("a password holding @ or / is hidden whole") {
             LayerUrl.hidePassword("redis://u:p@ss/w@host:1/0") shouldBe "redis://u:****@host:1/0"
         }
