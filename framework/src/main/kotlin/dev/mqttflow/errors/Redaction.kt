@@ -20,15 +20,6 @@ internal fun hideUserInfoPassword(url: String): String {
     return url.replaceRange(range, "****")
 }
 
-/**
- * [text] (say, a library's error message about [url]) with [url]'s user-info password replaced by
- * `****` wherever it appears, for messages that may quote a piece of the URL.
- */
-internal fun hideUserInfoPasswordOf(url: String, text: String): String {
-    val password = userInfoPasswordRange(url)?.let { url.substring(it) }?.takeIf { it.isNotEmpty() } ?: return text
-    return text.replace(password, "****")
-}
-
 /** Where the user-info password sits in [url] (see [hideUserInfoPassword]), or null. */
 private fun userInfoPasswordRange(url: String): IntRange? {
     val start = url.indexOf("//")

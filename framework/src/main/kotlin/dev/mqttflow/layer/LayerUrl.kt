@@ -3,7 +3,6 @@ package dev.mqttflow.layer
 import dev.mqttflow.errors.ConfigException
 import dev.mqttflow.errors.abbreviate
 import dev.mqttflow.errors.hidePasswords
-import dev.mqttflow.errors.hideUserInfoPasswordOf
 import io.lettuce.core.RedisURI
 import java.net.URI
 import java.net.URISyntaxException
@@ -23,6 +22,7 @@ internal sealed interface LayerUrl {
     companion object {
         const val OPTION: String = "--layer"
         private const val DEFAULT_PREFIX = "mqttflow"
+        private val PLAIN_VALUE = Regex("[A-Za-z0-9+.-]{1,20}")
 
         fun parse(url: String?): LayerUrl {
             if (url.isNullOrBlank() || url == "memory://" || url == "memory") return Memory
@@ -46,10 +46,10 @@ internal sealed interface LayerUrl {
             val query = uri.rawQuery.orEmpty().split('&').filter { it.contains('=') }
                 .associate { it.substringBefore('=') to it.substringAfter('=') }
             val capacity = query["capacity"]?.let {
-                // A malformed URL can put its user info in here: quote the value with its password hidden.
-                val quoted = hidePasswords(hideUserInfoPasswordOf(uri.toString(), it)).abbreviate()
+                // A malformed URL can put (a piece of) its user info in here: quote only a plain value.
+                val quoted = if (PLAIN_VALUE.matches(it)) ", not '$it'" else ""
                 it.toIntOrNull()?.takeIf { n -> n > 0 }
-                    ?: throw ConfigException(OPTION, "capacity must be a positive number, not '$quoted'")
+                    ?: throw ConfigException(OPTION, "capacity must be a positive number$quoted")
             } ?: InMemoryChannelLayer.DEFAULT_CAPACITY
             val base = try {
                 URI(uri.scheme, uri.userInfo, uri.host, uri.port, uri.path, null, null).toString()
@@ -59,11 +59,13 @@ internal sealed interface LayerUrl {
             try {
                 RedisURI.create(base)
             } catch (e: IllegalArgumentException) {
-                // Lettuce's message may quote a piece of the URL, password included.
-                val reason = listOf(uri.toString(), base).fold(e.message.orEmpty()) { text, url ->
-                    hideUserInfoPasswordOf(url, text)
-                }
-                throw ConfigException(OPTION, "'$shown' is not a Redis URL: ${reason.abbreviate()}", e)
+                // Not Lettuce's message: it may quote a piece of the URL, password included.
+                throw ConfigException(
+                    OPTION,
+                    "'$shown' is not a Redis URL Lettuce accepts (${e.javaClass.simpleName}); " +
+                        "use redis://host:port[/db]",
+                    e,
+                )
             }
             return Redis(base, query["prefix"] ?: DEFAULT_PREFIX, capacity)
         }
