@@ -1,5 +1,6 @@
 package dev.mqttflow.script
 
+import kotlinx.coroutines.runBlocking
 import org.slf4j.LoggerFactory
 import java.io.File
 import java.nio.file.Files
@@ -10,10 +11,15 @@ import java.security.MessageDigest
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.script.experimental.api.CompiledScript
 import kotlin.script.experimental.api.KotlinType
+import kotlin.script.experimental.api.ResultWithDiagnostics
 import kotlin.script.experimental.api.ScriptCompilationConfiguration
+import kotlin.script.experimental.api.ScriptEvaluationConfiguration
 import kotlin.script.experimental.api.SourceCode
 import kotlin.script.experimental.jvm.JvmDependency
+import kotlin.script.experimental.jvm.baseClassLoader
 import kotlin.script.experimental.jvm.impl.KJvmCompiledScript
+import kotlin.script.experimental.jvm.jvm
+import kotlin.script.experimental.jvm.loadDependencies
 import kotlin.script.experimental.jvmhost.CompiledScriptJarsCache
 import kotlin.script.experimental.jvmhost.saveToJar
 
@@ -48,19 +54,40 @@ public class ScriptCache(
         directory.resolve("${key(script, configuration)}.jar").toFile()
 
     internal fun get(script: SourceCode, configuration: ScriptCompilationConfiguration): CompiledScript? {
+        val jar = jarFor(script, configuration)
         val found = try {
-            jars.get(script, configuration)
+            // The Kotlin loader reads only the manifest and loads the classes later, when the script
+            // runs: check the whole jar now, so that a damaged one is a miss (compiled again), not a
+            // script that fails to run until someone deletes the cache.
+            if (jar.exists()) CachedJar.problem(jar)?.let { throw java.io.IOException(it) }
+            jars.get(script, configuration)?.also(::loadNow)
         } catch (e: Exception) {
-            log.warn("compiled-script cache: cannot read {}: {}", jarFor(script, configuration), e.message)
+            log.warn("compiled-script cache: cannot read {}: {}", jar, e.message)
             null
         }
         (if (found == null) missCount else hitCount).incrementAndGet()
         if (log.isDebugEnabled) {
-            val jar = jarFor(script, configuration)
             val why = if (jar.exists()) "its dependencies changed" else "not compiled before"
             log.debug("compiled-script cache: {} {}", if (found == null) "miss ($why)," else "hit,", jar)
         }
         return found
+    }
+
+    /**
+     * Loads [compiled]'s class now, with the class loader [ScriptHost] runs scripts with: a jar whose
+     * classes or metadata do not load is then a miss. (Left to the evaluator, such a jar failed with
+     * a bare `RuntimeException: Compiled script is not loaded yet`, the real error lost.)
+     */
+    private fun loadNow(compiled: CompiledScript) {
+        val loaded = try {
+            runBlocking { compiled.getClass(LOADING) }
+        } catch (e: LinkageError) {
+            throw java.io.IOException("its classes do not load: $e", e)
+        }
+        if (loaded !is ResultWithDiagnostics.Success) {
+            val why = loaded.reports.joinToString("; ") { it.render() }
+            throw java.io.IOException(why.ifEmpty { "its class does not load" })
+        }
     }
 
     /** Saves [compiled]; a cache that cannot be written is logged and skipped, never fatal. */
@@ -102,6 +129,14 @@ public class ScriptCache(
         public const val ENV: String = "MQTTFLOW_SCRIPT_CACHE"
 
         private const val FORMAT = "mqttflow-script-cache-1"
+
+        /** How [ScriptHost] loads scripts: over this process's class loader, dependencies not loaded again. */
+        private val LOADING = ScriptEvaluationConfiguration {
+            jvm {
+                baseClassLoader(MqttFlowScriptScope::class.java.classLoader)
+                loadDependencies(false)
+            }
+        }
 
         /**
          * `$MQTTFLOW_SCRIPT_CACHE` if set, else `$XDG_CACHE_HOME/mqttflow`, else `~/.cache/mqttflow`.

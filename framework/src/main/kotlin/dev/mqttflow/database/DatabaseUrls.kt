@@ -1,18 +1,15 @@
 package dev.mqttflow.database
 
+import dev.mqttflow.errors.hidePasswords
 import org.jetbrains.exposed.v1.jdbc.Database
 import java.sql.SQLException
 
 /** Checks and prints JDBC URLs without ever showing a password. */
 internal object DatabaseUrls {
-    private val PASSWORD_PARAM = Regex("(?i)(password|pwd|sslpassword)=[^&;]*")
-    private val USER_INFO = Regex("//([^/@:]*):[^/@]*@")
     private const val EXAMPLES = "use e.g. jdbc:sqlite:mqttflow.db or jdbc:postgresql://127.0.0.1:5432/mydb?user=me"
 
-    /** [url] with every password replaced by `****`. */
-    fun redact(url: String): String = url
-        .replace(PASSWORD_PARAM) { "${it.groupValues[1]}=****" }
-        .replace(USER_INFO) { "//${it.groupValues[1]}:****@" }
+    /** [url] with every password replaced by `****` (see [hidePasswords]). */
+    fun redact(url: String): String = hidePasswords(url)
 
     /** Why [url] cannot work before even trying it, or null. */
     fun problem(url: String): String? = when {

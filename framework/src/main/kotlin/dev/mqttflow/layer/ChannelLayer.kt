@@ -1,8 +1,6 @@
 package dev.mqttflow.layer
 
-import dev.mqttflow.errors.ConfigException
 import dev.mqttflow.errors.InvalidLayerMessageException
-import java.net.URI
 import kotlin.time.Clock
 
 /**
@@ -46,18 +44,17 @@ public interface ChannelLayer : AutoCloseable {
          */
         @JvmStatic
         @JvmOverloads
-        public fun fromUrl(url: String?, clock: Clock = Clock.System): ChannelLayer {
-            if (url.isNullOrBlank() || url == "memory://" || url == "memory") return InMemoryChannelLayer(clock = clock)
-            val uri = try {
-                URI(url)
-            } catch (e: java.net.URISyntaxException) {
-                throw ConfigException("--layer", "'$url' is not a URL: ${e.reason}", e)
+        public fun fromUrl(url: String?, clock: Clock = Clock.System): ChannelLayer =
+            when (val parsed = LayerUrl.parse(url)) {
+                LayerUrl.Memory -> InMemoryChannelLayer(clock = clock)
+
+                is LayerUrl.Redis -> RedisChannelLayer(
+                    parsed.uri,
+                    keyPrefix = parsed.prefix,
+                    capacity = parsed.capacity,
+                    clock = clock,
+                )
             }
-            return when (uri.scheme) {
-                "redis", "rediss" -> RedisChannelLayer.fromUri(uri, clock)
-                else -> throw ConfigException("--layer", "unknown layer '$url': use memory:// or redis://host:port")
-            }
-        }
 
         private val NAME = Regex("[A-Za-z0-9._!-]{1,99}")
         private const val MAX_SHOWN = 120

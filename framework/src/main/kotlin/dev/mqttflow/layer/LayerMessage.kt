@@ -1,6 +1,7 @@
 package dev.mqttflow.layer
 
 import dev.mqttflow.errors.InvalidLayerMessageException
+import dev.mqttflow.errors.abbreviate
 import kotlinx.serialization.KSerializer
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonObject
@@ -26,9 +27,12 @@ public class LayerMessage(public val type: String, public val body: JsonObject =
     /** The body decoded with [deserializer]; unknown fields are ignored. */
     public fun <T> decode(deserializer: KSerializer<T>): T = JSON.decodeFromJsonElement(deserializer, body)
 
-    /** The message as one JSON object with its `type` field. */
-    public fun toJson(): String =
-        JSON.encodeToString(JsonObject.serializer(), JsonObject(body + ("type" to JsonPrimitive(type))))
+    /**
+     * The message as one JSON object with its `type` field. Numbers keep the digits they arrived with
+     * (rendering the tree, not re-encoding it as Kotlin numbers, which rounds 20-digit integers and
+     * fails on `1e400`).
+     */
+    public fun toJson(): String = JsonObject(body + ("type" to JsonPrimitive(type))).toString()
 
     override fun equals(other: Any?): Boolean = other is LayerMessage && type == other.type && body == other.body
 
@@ -62,7 +66,9 @@ public class LayerMessage(public val type: String, public val body: JsonObject =
                 throw InvalidLayerMessageException("not a JSON object: ${e.message}", e)
             }
             val type = (obj["type"] as? JsonPrimitive)?.takeIf { it.isString }?.content
-                ?: throw InvalidLayerMessageException("a layer message needs a string 'type' field: $text")
+                ?: throw InvalidLayerMessageException(
+                    "a layer message needs a string 'type' field: ${text.abbreviate()}",
+                )
             return LayerMessage(type, JsonObject(obj - "type"))
         }
     }

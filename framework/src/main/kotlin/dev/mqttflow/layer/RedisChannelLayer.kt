@@ -2,6 +2,7 @@ package dev.mqttflow.layer
 
 import dev.mqttflow.errors.ChannelFullException
 import dev.mqttflow.errors.ConfigException
+import dev.mqttflow.errors.InvalidLayerMessageException
 import io.lettuce.core.RedisClient
 import io.lettuce.core.RedisURI
 import io.lettuce.core.ScriptOutputType
@@ -16,13 +17,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.future.await
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
-import kotlinx.serialization.json.JsonObject
-import kotlinx.serialization.json.JsonPrimitive
-import kotlinx.serialization.json.jsonObject
-import kotlinx.serialization.json.jsonPrimitive
-import kotlinx.serialization.json.long
 import org.slf4j.LoggerFactory
-import java.net.URI
 import java.util.UUID
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicLong
@@ -57,14 +52,17 @@ public class RedisChannelLayer @JvmOverloads constructor(
         client.connect()
     } catch (e: io.lettuce.core.RedisConnectionException) {
         client.shutdown()
-        throw ConfigException("--layer", "cannot reach Redis at $redisUri: ${e.cause?.message ?: e.message}", e)
+        throw ConfigException(
+            LayerUrl.OPTION,
+            "cannot reach Redis at ${LayerUrl.hidePassword(redisUri)}: ${e.cause?.message ?: e.message}",
+            e,
+        )
     }
     private val blocking: StatefulRedisConnection<String, String> = client.connect()
     private val process = "${UUID.randomUUID().toString().take(PROCESS_ID_LENGTH)}!"
     private val counter = AtomicLong()
     private val local = ConcurrentHashMap<String, Channel<Envelope>>()
 
-    private class Envelope(val channel: String, val expiresAt: Long, val message: String)
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
 
     @Volatile
@@ -92,13 +90,7 @@ public class RedisChannelLayer @JvmOverloads constructor(
 
     override suspend fun send(channel: String, message: LayerMessage) {
         ChannelLayer.requireValidName(channel, "channel")
-        val envelope = JsonObject(
-            mapOf(
-                "channel" to JsonPrimitive(channel),
-                "expires" to JsonPrimitive((clock.now() + expiry).toEpochMilliseconds()),
-                "message" to LayerMessage.JSON.parseToJsonElement(message.toJson()),
-            ),
-        ).toString()
+        val envelope = Envelope(channel, (clock.now() + expiry).toEpochMilliseconds(), message.toJson()).encode()
         val ttl = (expiry + KEY_TTL_MARGIN).inWholeMilliseconds.toString()
         val sent = commands.async().eval<Long>(
             SEND_SCRIPT,
@@ -118,7 +110,7 @@ public class RedisChannelLayer @JvmOverloads constructor(
             val envelope = if (local != null) {
                 local.receive()
             } else {
-                blocking.async().blpop(BLOCK_SECONDS, listKey(channel)).await()?.let { decode(it.value) } ?: continue
+                blocking.async().blpop(BLOCK_SECONDS, listKey(channel)).await()?.value?.let(::decode) ?: continue
             }
             accept(envelope)?.let { return it }
         }
@@ -141,9 +133,8 @@ public class RedisChannelLayer @JvmOverloads constructor(
             reader = scope.launch {
                 while (isActive) {
                     try {
-                        val popped = blocking.async().blpop(BLOCK_SECONDS, key).await() ?: continue
-                        val envelope = decode(popped.value)
-                        local.computeIfAbsent(envelope.channel) { Channel(Channel.UNLIMITED) }.trySend(envelope)
+                        val envelope = blocking.async().blpop(BLOCK_SECONDS, key).await()?.value?.let(::decode)
+                        envelope?.let { local.computeIfAbsent(it.channel) { Channel(Channel.UNLIMITED) }.trySend(it) }
                     } catch (e: io.lettuce.core.RedisException) {
                         log.warn("reading channel messages from Redis failed ({}); retrying", e.message)
                         delay(RETRY_DELAY)
@@ -153,13 +144,12 @@ public class RedisChannelLayer @JvmOverloads constructor(
         }
     }
 
-    private fun decode(text: String): Envelope {
-        val json = LayerMessage.JSON.parseToJsonElement(text).jsonObject
-        return Envelope(
-            json.getValue("channel").jsonPrimitive.content,
-            json.getValue("expires").jsonPrimitive.long,
-            json.getValue("message").toString(),
-        )
+    /** [text] from a Redis list as an envelope, or null (logged) when another process wrote something else. */
+    private fun decode(text: String): Envelope? = try {
+        Envelope.decode(text)
+    } catch (e: InvalidLayerMessageException) {
+        log.warn("dropped a malformed channel-layer envelope: {}", e.message)
+        null
     }
 
     /**
@@ -172,7 +162,12 @@ public class RedisChannelLayer @JvmOverloads constructor(
             log.debug("channel '{}': dropped an expired message", envelope.channel)
             return null
         }
-        return LayerMessage.fromJson(envelope.message)
+        return try {
+            LayerMessage.fromJson(envelope.message)
+        } catch (e: InvalidLayerMessageException) {
+            log.warn("channel '{}': dropped a malformed message: {}", envelope.channel, e.message)
+            null
+        }
     }
 
     override suspend fun groupAdd(group: String, channel: String) {
@@ -229,21 +224,5 @@ public class RedisChannelLayer @JvmOverloads constructor(
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             return 1
         """.trimIndent()
-
-        internal fun fromUri(uri: URI, clock: Clock): RedisChannelLayer {
-            val query = uri.rawQuery.orEmpty().split('&').filter { it.contains('=') }
-                .associate { it.substringBefore('=') to it.substringAfter('=') }
-            val capacity = query["capacity"]?.let {
-                it.toIntOrNull()?.takeIf { n -> n > 0 }
-                    ?: throw ConfigException("--layer", "capacity must be a positive number, not '$it'")
-            } ?: InMemoryChannelLayer.DEFAULT_CAPACITY
-            val base = URI(uri.scheme, uri.userInfo, uri.host, uri.port, uri.path, null, null).toString()
-            return RedisChannelLayer(
-                base,
-                keyPrefix = query["prefix"] ?: "mqttflow",
-                capacity = capacity,
-                clock = clock,
-            )
-        }
     }
 }

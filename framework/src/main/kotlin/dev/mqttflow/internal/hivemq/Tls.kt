@@ -57,8 +57,11 @@ internal object Tls {
         }
     }
 
-    private fun certificates(file: Path, option: String): List<Certificate> {
-        val text = read(file, option)
+    private fun certificates(file: Path, option: String): List<Certificate> =
+        certificates(read(file, option), file, option)
+
+    /** The certificates PEM [text] (read from [file], given as [option]) holds; [ConfigException] otherwise. */
+    internal fun certificates(text: String, file: Path, option: String): List<Certificate> {
         val certs = try {
             CertificateFactory.getInstance("X.509").generateCertificates(text.byteInputStream()).toList()
         } catch (e: java.security.cert.CertificateException) {
@@ -68,13 +71,19 @@ internal object Tls {
         return certs
     }
 
+    private fun privateKey(file: Path): PrivateKey = privateKey(read(file, "key"), file)
+
+    /** The private key PEM [text] (read from [file]) holds; [ConfigException] otherwise. */
     @Suppress("ThrowsCount")
-    private fun privateKey(file: Path): PrivateKey {
-        val text = read(file, "key")
+    internal fun privateKey(text: String, file: Path): PrivateKey {
         val pem = Regex("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----").find(text)
             ?: throw ConfigException("key", "$file is not a PEM private key")
         val type = pem.groupValues[1]
-        val der = Base64.getMimeDecoder().decode(pem.groupValues[2].trim())
+        val der = try {
+            Base64.getMimeDecoder().decode(pem.groupValues[2].trim())
+        } catch (e: IllegalArgumentException) {
+            throw ConfigException("key", "$file holds a '$type' whose base64 is damaged: ${e.message}", e)
+        }
         val pkcs8 = when (type) {
             "PRIVATE KEY" -> der
 
@@ -117,7 +126,8 @@ private object Asn1 {
             n < 0x80 -> byteArrayOf(n.toByte())
             n < 0x100 -> byteArrayOf(0x81.toByte(), n.toByte())
             n < 0x10000 -> byteArrayOf(0x82.toByte(), (n shr 8).toByte(), n.toByte())
-            else -> byteArrayOf(0x83.toByte(), (n shr 16).toByte(), (n shr 8).toByte(), n.toByte())
+            n < 0x1000000 -> byteArrayOf(0x83.toByte(), (n shr 16).toByte(), (n shr 8).toByte(), n.toByte())
+            else -> byteArrayOf(0x84.toByte(), (n shr 24).toByte(), (n shr 16).toByte(), (n shr 8).toByte(), n.toByte())
         }
         return byteArrayOf(tag.toByte()) + length + body
     }

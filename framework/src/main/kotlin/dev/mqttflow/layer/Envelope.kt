@@ -1,0 +1,43 @@
+package dev.mqttflow.layer
+
+import dev.mqttflow.errors.InvalidLayerMessageException
+import dev.mqttflow.errors.abbreviate
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.longOrNull
+
+/**
+ * What the Redis layer keeps in its lists: the receiving [channel], the time the message [expiresAt]
+ * (epoch milliseconds) and the [message] in its wire form. Other processes write these lists, so
+ * [decode] trusts nothing: anything but `{"channel": "…", "expires": 123, "message": {…}}` is an
+ * [InvalidLayerMessageException].
+ */
+internal class Envelope(val channel: String, val expiresAt: Long, val message: String) {
+    fun encode(): String = JsonObject(
+        mapOf(
+            "channel" to JsonPrimitive(channel),
+            "expires" to JsonPrimitive(expiresAt),
+            "message" to LayerMessage.JSON.parseToJsonElement(message),
+        ),
+    ).toString()
+
+    companion object {
+        @Suppress("ThrowsCount")
+        fun decode(text: String): Envelope {
+            val json = try {
+                LayerMessage.JSON.parseToJsonElement(text) as? JsonObject
+            } catch (e: IllegalArgumentException) {
+                throw InvalidLayerMessageException("a layer envelope that is not JSON: ${e.message}", e)
+            } ?: throw refused("not a JSON object", text)
+            val channel = (json["channel"] as? JsonPrimitive)?.takeIf { it.isString }?.content
+                ?: throw refused("no string 'channel'", text)
+            val expires = (json["expires"] as? JsonPrimitive)?.takeIf { !it.isString }?.longOrNull
+                ?: throw refused("no whole-number 'expires'", text)
+            val message = json["message"] as? JsonObject ?: throw refused("no object 'message'", text)
+            return Envelope(channel, expires, message.toString())
+        }
+
+        private fun refused(why: String, text: String) =
+            InvalidLayerMessageException("a layer envelope with $why: ${text.abbreviate()}")
+    }
+}
