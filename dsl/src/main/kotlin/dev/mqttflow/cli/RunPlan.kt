@@ -6,6 +6,7 @@ import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.config.TlsConfig
 import dev.mqttflow.config.Transport
 import dev.mqttflow.config.WillConfig
+import dev.mqttflow.worker.RetryPolicy
 import java.io.File
 import java.nio.file.Files
 import java.nio.file.Path
@@ -49,6 +50,7 @@ internal data class RunPlan(
                 retries = s.required(Settings.retries),
                 connectTimeout = s.required(Settings.connectTimeout),
                 shutdownTimeout = s.required(Settings.shutdownTimeout),
+                onFailure = RetryPolicy(s.required(Settings.failureRetries), deadLetter = s.value(Settings.deadLetter)),
             )
             return RunPlan(
                 config,
