@@ -6,6 +6,7 @@ import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.config.TlsConfig
 import dev.mqttflow.config.Transport
 import dev.mqttflow.config.WillConfig
+import dev.mqttflow.worker.RetryPolicy
 import java.io.File
 import java.nio.file.Files
 import java.nio.file.Path
@@ -53,6 +54,7 @@ internal data class RunPlan(
                 outboxFile = s.value(Settings.outbox),
                 outboxMessages = s.required(Settings.outboxMessages),
                 outboxBytes = s.required(Settings.outboxBytes),
+                onFailure = RetryPolicy(s.required(Settings.failureRetries), deadLetter = s.value(Settings.deadLetter)),
             )
             return RunPlan(
                 config,

@@ -306,13 +306,32 @@ internal object Settings {
         "payload bytes that may wait for the connection while it is down; more fail",
         MqttFlowConfig.DEFAULT_OUTBOX_BYTES,
     ) { text -> text.trim().toLongOrNull()?.takeIf { it >= 1 } ?: throw BadValue("expected a number of bytes") }
+    // --- engine (issue 11.5): poison messages ---
+    val failureRetries = Setting(
+        "failure-retries",
+        listOf("--failure-retries"),
+        "MQTTFLOW_FAILURE_RETRIES",
+        "N",
+        "retries (in place, 1 s doubling) of a QoS 1/2 message whose handler threw, for consumers that set none",
+        0,
+    ) { int(it, 0..MAX_FAILURE_RETRIES, "a number of retries from 0 to $MAX_FAILURE_RETRIES") }
+    val deadLetter = Setting(
+        "dead-letter",
+        listOf("--dead-letter"),
+        "MQTTFLOW_DEAD_LETTER",
+        "TOPIC",
+        "where a message goes when its retries are spent ({consumer} is the consumer's name); none by default",
+    ) { it.ifBlank { throw BadValue("a dead-letter topic must not be empty") } }
+    private const val MAX_FAILURE_RETRIES = 100
+    private val engine: List<Setting<*>> = listOf(failureRetries, deadLetter)
+    // --- end of the engine block ---
 
     val all: List<Setting<*>> = listOf(
         host, port, username, password, cleanSession, verbosity, clientId, cert, key, caCert, useSsl, transport,
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
         shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl, scriptCache,
         reconnectRetries, outbox, outboxMessages, outboxBytes,
-    )
+    ) + engine
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */
     fun hidePassword(url: String): String = url

@@ -59,6 +59,36 @@ internal object DeadLetters {
         return Publish(topic, json.toString().encodeToByteArray(), qos = 1)
     }
 
+    /** Publishes [letter] through [perform]; logs the outcome, never throws (but for cancellation). */
+    suspend fun send(
+        worker: String,
+        letter: Publish,
+        original: String,
+        attempts: Int,
+        log: org.slf4j.Logger,
+        perform: suspend (Publish) -> Unit,
+    ) {
+        try {
+            perform(letter)
+            log.warn(
+                "worker '{}': dead-lettered the message on '{}' to '{}' after {} attempt(s)",
+                worker,
+                original,
+                letter.topic,
+                attempts,
+            )
+        } catch (e: kotlinx.coroutines.CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            log.error(
+                "worker '{}': publishing to the dead-letter topic '{}' failed: {}",
+                worker,
+                letter.topic,
+                e.message,
+            )
+        }
+    }
+
     private fun strictText(payload: ByteArray): String? = try {
         Charsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)

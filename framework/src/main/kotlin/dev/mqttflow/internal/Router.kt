@@ -1,5 +1,7 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.config.MqttFlowConfig
+import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.connection.InboundMessage
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -157,3 +159,7 @@ internal class UnroutedLog(private val clock: Clock, private val persistentSessi
         val INTERVAL = 5.seconds
     }
 }
+
+/** Whether the broker keeps our session (and its subscriptions and queued messages) across connections. */
+internal val MqttFlowConfig.persistentSession: Boolean
+    get() = !cleanStart && (version == MqttVersion.MQTT_3_1_1 || sessionExpiry.isPositive())

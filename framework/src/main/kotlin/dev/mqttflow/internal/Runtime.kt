@@ -8,6 +8,7 @@ import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.database.declaredTables
 import dev.mqttflow.errors.ConnectionException
+import dev.mqttflow.errors.NoConsumerRunningException
 import dev.mqttflow.errors.WorkerException
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
@@ -71,6 +72,17 @@ internal class Runtime(
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
     private val stopping = ConcurrentHashMap.newKeySet<Worker>()
     private val unknownTypes = ConcurrentHashMap.newKeySet<Pair<String, String>>()
+    private val lastFailure = ConcurrentHashMap<Worker, Throwable>()
+    private val stoppedMasters = java.util.Collections.synchronizedList(ArrayList<String>())
+
+    @Volatile
+    private var stoppingAll = false
+
+    @Volatile
+    private var mastersStarted = false
+
+    @Volatile
+    private var lastCause: Throwable? = null
 
     /** Completed when the connection is lost for good; [dev.mqttflow.MqttFlow.run] rethrows it. */
     val fatal = CompletableDeferred<Throwable>()
@@ -105,6 +117,8 @@ internal class Runtime(
             val name = uniqueName(consumer.name, names).also { names += it }
             newWorker(WorkerSpec(consumer, 0, Worker.MASTER, params, name = name)).also { it.start() }
         }
+        mastersStarted = true
+        checkMastersAlive() // all may have failed while the later ones were being created
         scope.launch(CoroutineName("mqttflow-gate")) {
             val ready = withTimeoutOrNull(config.connectTimeout) { masters.forEach { it.connected.await() } }
             if (ready == null) {
@@ -230,7 +244,8 @@ internal class Runtime(
         } else {
             workerLog.error("worker '{}': {} threw on topic '{}'{}", worker.name, handler, topic, at, error)
         }
-        val decision = decide(worker.policy, worker.restarts)
+        val decision = decide(worker.policy, worker.restarts, handler)
+        if (decision == FailurePolicy.Stop) lastFailure[worker] = error
         observer.handlerFailed(worker, handler, topic, error)
         val failure = WorkerFailure(worker.appId, worker.name, handler, topic, error, outcomeOf(decision))
         worker.supervisor?.let { master -> scope.launch { master.offer(FailureWork(failure)) } }
@@ -246,6 +261,7 @@ internal class Runtime(
                 scope.launch {
                     supervisor.remove(worker)
                     stopAndRelease(worker, Leftovers.ACK)
+                    if (worker.isMaster) masterStopped(worker)
                 }
             }
 
@@ -282,24 +298,22 @@ internal class Runtime(
     override val retryPolicy: RetryPolicy get() = config.onFailure
 
     override suspend fun deadLetter(worker: Worker, topic: String, message: Message, error: Throwable, attempts: Int) {
-        try {
-            perform(worker, DeadLetters.publish(topic, message, error, attempts, worker.consumer.name, config.version))
-            workerLog.warn(
-                "worker '{}': dead-lettered the message on '{}' to '{}' after {} attempt(s)",
-                worker.name,
-                message.topic,
-                topic,
-                attempts,
-            )
-        } catch (e: CancellationException) {
-            throw e
-        } catch (e: Exception) {
-            workerLog.error(
-                "worker '{}': publishing to the dead-letter topic '{}' failed: {}",
-                worker.name,
-                topic,
-                e.message,
-            )
+        val letter = DeadLetters.publish(topic, message, error, attempts, worker.consumer.name, config.version)
+        DeadLetters.send(worker.name, letter, message.topic, attempts, workerLog) { perform(worker, it) }
+    }
+
+    /** A master stopped by its policy; when none is left, the run ends with [NoConsumerRunningException]. */
+    private fun masterStopped(worker: Worker) {
+        stoppedMasters += worker.name
+        val cause = lastFailure.remove(worker)
+        if (cause != null) lastCause = cause
+        if (mastersStarted) checkMastersAlive()
+    }
+
+    private fun checkMastersAlive() {
+        if (!stoppingAll && stoppedMasters.isNotEmpty() && workers.none { it.isMaster }) {
+            log.error("no consumer is running any more; stopping")
+            fatal.complete(NoConsumerRunningException(stoppedMasters.toList(), lastCause))
         }
     }
 
@@ -338,21 +352,9 @@ internal class Runtime(
         return if (mode == Leftovers.CARRY) left else settle(worker.name, left, mode).let { emptyList() }
     }
 
-    /** Settles the deliveries in [left] of worker [name] (acknowledges or abandons them), with one log line. */
+    /** Settles the deliveries in [left] of worker [name] as [mode] says, with one log line. */
     fun settle(name: String, left: List<Work>, mode: Leftovers) {
-        val holds = left.filterIsInstance<Delivery.Hold>()
-        if (holds.isEmpty()) return
-        if (mode == Leftovers.ABANDON) {
-            holds.forEach { it.abandon() }
-            workerLog.info(
-                "worker '{}': {} queued message(s) left unacknowledged (a persistent session delivers them again)",
-                name,
-                holds.size,
-            )
-        } else {
-            holds.forEach { it.finish() }
-            workerLog.warn("worker '{}': acknowledged {} queued message(s) unhandled", name, holds.size)
-        }
+        settleLeftovers(name, left, mode, workerLog)
     }
 
     /**
@@ -361,6 +363,7 @@ internal class Runtime(
      * connection disconnects. Call from a non-cancelled context.
      */
     suspend fun stop() {
+        stoppingAll = true
         router.close()
         coroutineScope {
             for (worker in workers.toList()) {
@@ -384,7 +387,3 @@ internal class Runtime(
         const val MAX_BACKOFF_FACTOR = 1024
     }
 }
-
-/** Whether the broker keeps our session (and its subscriptions and queued messages) across connections. */
-internal val MqttFlowConfig.persistentSession: Boolean
-    get() = !cleanStart && (version == MqttVersion.MQTT_3_1_1 || sessionExpiry.isPositive())

@@ -67,11 +67,20 @@ internal class Supervisor {
     }
 }
 
-/** What a worker with [policy] that was restarted [restarts] times does after a handler threw. Pure. */
-internal fun decide(policy: FailurePolicy, restarts: Int): FailurePolicy = when (policy) {
-    is FailurePolicy.Restart -> if (restarts < policy.maxRestarts) policy else FailurePolicy.Stop
-    else -> policy
-}
+/**
+ * What a worker with [policy] that was restarted [restarts] times does after [handler] threw. Pure.
+ * A failed `onConnect` cannot be continued past (the worker would run with none of its
+ * subscriptions): there `Continue` means `Stop`.
+ */
+internal fun decide(policy: FailurePolicy, restarts: Int, handler: String = "onMessage"): FailurePolicy =
+    when (policy) {
+        is FailurePolicy.Restart -> if (restarts < policy.maxRestarts) policy else FailurePolicy.Stop
+        FailurePolicy.Continue -> if (handler == ON_CONNECT) FailurePolicy.Stop else policy
+        FailurePolicy.Stop -> policy
+    }
+
+/** The name of the `onConnect` handler in logs and failures. */
+internal const val ON_CONNECT = "onConnect"
 
 /** How [decision] is reported to the master. */
 internal fun outcomeOf(decision: FailurePolicy): FailureOutcome = when (decision) {

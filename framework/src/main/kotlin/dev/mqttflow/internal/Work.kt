@@ -69,3 +69,20 @@ internal enum class Leftovers {
     /** Left unacknowledged: the whole run stops and the connection closes; a persistent session redelivers. */
     ABANDON,
 }
+
+/** Settles the deliveries in [left] of worker [name] (acknowledges or abandons them), with one log line. */
+internal fun settleLeftovers(name: String, left: List<Work>, mode: Leftovers, log: org.slf4j.Logger) {
+    val holds = left.filterIsInstance<Delivery.Hold>()
+    if (holds.isEmpty()) return
+    if (mode == Leftovers.ABANDON) {
+        holds.forEach { it.abandon() }
+        log.info(
+            "worker '{}': {} queued message(s) left unacknowledged (a persistent session delivers them again)",
+            name,
+            holds.size,
+        )
+    } else {
+        holds.forEach { it.finish() }
+        log.warn("worker '{}': acknowledged {} queued message(s) unhandled", name, holds.size)
+    }
+}

@@ -106,7 +106,7 @@ internal class Worker(
     fun start() {
         loop = launch {
             val outcome = try {
-                handle("onConnect", null) { consumer.onConnect(this@Worker) }
+                handle(ON_CONNECT, null) { consumer.onConnect(this@Worker) }
             } finally {
                 connected.complete(Unit)
             }
