@@ -306,6 +306,7 @@ internal object Settings {
         "payload bytes that may wait for the connection while it is down; more fail",
         MqttFlowConfig.DEFAULT_OUTBOX_BYTES,
     ) { text -> text.trim().toLongOrNull()?.takeIf { it >= 1 } ?: throw BadValue("expected a number of bytes") }
+
     // --- engine (issue 11.5): poison messages ---
     val failureRetries = Setting(
         "failure-retries",

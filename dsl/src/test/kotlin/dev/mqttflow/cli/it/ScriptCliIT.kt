@@ -101,6 +101,23 @@ class ScriptCliIT :
             }
         }
 
+        test("a master whose onConnect subscription is refused ends the run: one clear line, exit 1") {
+            // The filter is built at run time, so `check` cannot see it; the broker never hears of it.
+            val refused = """
+                mqttConsumer("lights") {
+                    onConnect { subscribe(listOf("a", "#", "b").joinToString("/"), qos = 1) }
+                    onMessage { }
+                }
+            """.trimIndent() + "\n"
+            val dir = Files.createTempDirectory("script-refused-")
+            dir.resolve("refused.mqtt.kts").writeText(refused)
+            cli(dir, "refused.mqtt.kts").use { child ->
+                child.awaitExitCode(120) shouldBe 1
+                child.err() shouldContain "mqttflow: error: no consumer is running any more"
+                child.err() shouldContain "a/#/b"
+            }
+        }
+
         test("a second start takes the compiled script from the cache") {
             val dir = Files.createTempDirectory("script-cached-")
             dir.resolve("meter.mqtt.kts").writeText(meter)

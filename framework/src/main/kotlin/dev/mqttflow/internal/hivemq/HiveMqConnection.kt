@@ -250,17 +250,10 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
 
     internal companion object {
         private const val CLIENT_ID_SUFFIX = 8
-        private val FIRST_DELAY = 1.seconds
-        private val MAX_DELAY = 30.seconds
-        private const val JITTER = 0.2
-        private const val MAX_DOUBLINGS = 5
         private val DROP_REPORT_INTERVAL = 5.seconds
 
-        /** 1 s doubling to 30 s, each with ±20 % jitter. */
-        fun backoff(attempt: Int): Duration {
-            val base = (FIRST_DELAY * (1 shl attempt.coerceIn(0, MAX_DOUBLINGS))).coerceAtMost(MAX_DELAY)
-            return base * (1 + JITTER * (2 * Math.random() - 1))
-        }
+        /** 1 s doubling to 30 s, each with ±20 % jitter: the runtime's one backoff. */
+        fun backoff(attempt: Int): Duration = dev.mqttflow.internal.backoff(attempt)
 
         /** A delay as people read it in a log line: `850 ms`, `4 s`. */
         fun whole(d: Duration): String =
