@@ -3,6 +3,7 @@ package dev.mqttflow.cli
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.config.Transport
+import dev.mqttflow.errors.hidePasswords
 import dev.mqttflow.script.ScriptCache
 import java.nio.file.InvalidPathException
 import java.nio.file.Path
@@ -335,9 +336,7 @@ internal object Settings {
     ) + engine
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */
-    fun hidePassword(url: String): String = url
-        .replace(Regex("(//[^/:@]*:)[^@/]*@"), "$1****@")
-        .replace(Regex("([?&;]password=)[^&;]*", RegexOption.IGNORE_CASE), "$1****")
+    fun hidePassword(url: String): String = hidePasswords(url)
 
     /** `, got 'abc'`: the bad value, for settings that are never secret. */
     private fun got(text: String): String =

@@ -139,4 +139,10 @@ class PrecedenceTest :
             db shouldBe ("jdbc:postgresql://db/app?user=u&password=****" to "command line (--db-url)")
             printConfig("--layer", "redis://:pw@h:6379")["layer"]!!.first shouldBe "redis://:****@h:6379"
         }
+
+        test("--print-config hides a password holding '@' or '/', and pwd= parameters, as the framework's errors do") {
+            printConfig("--layer", "redis://u:p@ss/w0rd@h:6379")["layer"]!!.first shouldBe "redis://u:****@h:6379"
+            printConfig("--db-url", "jdbc:mysql://db/app?user=u&pwd=s3cret")["db-url"]!!.first shouldBe
+                "jdbc:mysql://db/app?user=u&pwd=****"
+        }
     })

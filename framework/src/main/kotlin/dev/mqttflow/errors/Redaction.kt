@@ -5,9 +5,10 @@ private val PASSWORD_PARAM = Regex("(?i)(password|pwd|sslpassword)=[^&;]*")
 /**
  * [url] with every password replaced by `****`: the user info's first (a parameter's value may run
  * into the `@` that ends it, see [hideUserInfoPassword]), then `password=`, `pwd=` and
- * `sslpassword=` parameters.
+ * `sslpassword=` parameters. Public so that the command line shows URLs (`--print-config`) the
+ * same way the framework's own errors do.
  */
-internal fun hidePasswords(url: String): String =
+public fun hidePasswords(url: String): String =
     hideUserInfoPassword(url).replace(PASSWORD_PARAM) { "${it.groupValues[1]}=****" }
 
 /**
