@@ -56,6 +56,12 @@ public class MqttFlow @JvmOverloads constructor(
     private val database: MqttFlowDatabase? = null,
     private val connectionFactory: (MqttFlowConfig) -> BrokerConnection = ::HiveMqConnection,
 ) {
+    public companion object {
+        /** A builder for Java callers; see [MqttFlowBuilder]. */
+        @JvmStatic
+        public fun builder(): MqttFlowBuilder = MqttFlowBuilder()
+    }
+
     /** Connects, starts one worker per consumer, and suspends until cancelled. */
     public suspend fun run(vararg consumers: Consumer) {
         run(consumers.toList())

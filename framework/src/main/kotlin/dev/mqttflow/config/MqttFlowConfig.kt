@@ -3,6 +3,7 @@ package dev.mqttflow.config
 import java.nio.file.Path
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.toJavaDuration
 
 /** The MQTT protocol version spoken to the broker. */
 public enum class MqttVersion(public val label: String) {
@@ -27,14 +28,14 @@ public enum class Transport {
  * [caFile] alone trusts that CA; [certFile] with [keyFile] adds a client certificate (mutual TLS).
  * Files are PEM; the key is PKCS#8 or PKCS#1 (RSA) or SEC1 (EC), unencrypted.
  */
-public data class TlsConfig(
+public data class TlsConfig @JvmOverloads constructor(
     public val caFile: Path? = null,
     public val certFile: Path? = null,
     public val keyFile: Path? = null,
 )
 
 /** The last will: published by the broker if this client vanishes without a clean disconnect. */
-public data class WillConfig(
+public data class WillConfig @JvmOverloads constructor(
     public val topic: String,
     public val payload: ByteArray = ByteArray(0),
     public val qos: Int = 0,
@@ -121,6 +122,25 @@ public data class MqttFlowConfig(
 ) {
     /** The port actually used: [port], or 1883 / 8883 (TLS) by default. */
     public val effectivePort: Int get() = port ?: if (tls != null) DEFAULT_TLS_PORT else DEFAULT_PORT
+
+    /** [sessionExpiry] as a `java.time.Duration`; Java's `getSessionExpiry()`. */
+    public val javaSessionExpiry: java.time.Duration
+        @JvmName("getSessionExpiry") get() = sessionExpiry.toJavaDuration()
+
+    /** [keepAlive] as a `java.time.Duration`; Java's `getKeepAlive()`. */
+    public val javaKeepAlive: java.time.Duration
+        @JvmName("getKeepAlive") get() = keepAlive.toJavaDuration()
+
+    /** [connectTimeout] as a `java.time.Duration`; Java's `getConnectTimeout()`. */
+    public val javaConnectTimeout: java.time.Duration
+        @JvmName("getConnectTimeout") get() = connectTimeout.toJavaDuration()
+
+    /** [shutdownTimeout] as a `java.time.Duration`; Java's `getShutdownTimeout()`. */
+    public val javaShutdownTimeout: java.time.Duration
+        @JvmName("getShutdownTimeout") get() = shutdownTimeout.toJavaDuration()
+
+    /** A builder that starts from this configuration (Java's way to change one field). */
+    public fun toBuilder(): MqttFlowConfigBuilder = MqttFlowConfigBuilder(this)
 
     init {
         require(host.isNotBlank()) { "host must not be empty" }

@@ -13,8 +13,7 @@ import kotlin.time.toKotlinDuration
  *
  * Every value starts at [MqttFlowConfig]'s default; [build] checks them as the constructor does.
  */
-public class MqttFlowConfigBuilder internal constructor() {
-    private var config = MqttFlowConfig()
+public class MqttFlowConfigBuilder internal constructor(private var config: MqttFlowConfig = MqttFlowConfig()) {
 
     private inline fun set(change: (MqttFlowConfig) -> MqttFlowConfig) = apply { config = change(config) }
 
@@ -86,6 +85,10 @@ public class MqttFlowConfigBuilder internal constructor() {
     public fun onFailure(retries: Int, backoff: java.time.Duration, deadLetter: String?): MqttFlowConfigBuilder = set {
         it.copy(onFailure = dev.mqttflow.worker.RetryPolicy(retries, backoff.toKotlinDuration(), deadLetter))
     }
+
+    /** Retry and dead-letter of failed QoS 1/2 messages, as a [dev.mqttflow.worker.RetryPolicy]. */
+    public fun onFailure(policy: dev.mqttflow.worker.RetryPolicy): MqttFlowConfigBuilder =
+        set { it.copy(onFailure = policy) }
 
     // --- Connection reliability (reconnects, outbox, QoS 0 buffer) ---
 

@@ -10,6 +10,7 @@ import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.Subscribe
 import dev.mqttflow.protocol.Unsubscribe
 import dev.mqttflow.routing.Topics
+import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.serialization.json.JsonObject
@@ -74,6 +75,26 @@ public class BlockingContext private constructor(private val context: ConsumerCo
     /** Queues any [Action] (layer sends too: `send(new GroupSend("lights", message))`). */
     public fun send(action: Action) {
         queued += { it.send(action) }
+    }
+
+    /**
+     * Queues starting worker [appId] running [consumer] with [params] (master only); [policy], if
+     * given, overrides the runtime's failure policy for it, e.g. `new FailurePolicy.Restart(5,
+     * Duration.ofSeconds(2))`. A non-master, an app id in use or below 1 fail the handler.
+     */
+    @JvmOverloads
+    public fun spawnWorker(
+        appId: Int,
+        consumer: Consumer,
+        params: Map<String, Any?> = emptyMap(),
+        policy: FailurePolicy? = null,
+    ) {
+        queued += { it.spawnWorker(appId, consumer, params, policy) }
+    }
+
+    /** Queues stopping worker [appId] (master only): its `onDisconnect` runs. */
+    public fun killWorker(appId: Int) {
+        queued += { it.killWorker(appId) }
     }
 
     /** This worker's channel on the channel layer. */

@@ -14,11 +14,23 @@ import kotlinx.serialization.serializer
  * [body]. On the wire it is one JSON object whose `type` field is the type, the way Django Channels
  * sends them: `{"type": "lights.override", "room": "hall"}`.
  *
- * A `@Serializable` class becomes a message with [of]: its `@SerialName` is the type.
+ * A `@Serializable` class becomes a message with [of]: its `@SerialName` is the type. From Java:
+ * `new LayerMessage("lights.reset")`, `LayerMessage.fromJson("{\"type\": \"lights.override\", \"room\": \"hall\"}")`,
+ * and [string] to read a field.
  */
-public class LayerMessage(public val type: String, public val body: JsonObject = JsonObject(emptyMap())) {
+public class LayerMessage @JvmOverloads constructor(public val type: String, public val body: JsonObject = JsonObject(emptyMap())) {
     init {
         if (type.isBlank()) throw InvalidLayerMessageException("a layer message needs a non-empty type")
+    }
+
+    /**
+     * Field [name] of the body as text: a string's content, any other value as JSON (`20`, `true`,
+     * `{"a":1}`); null when the body has no such field.
+     */
+    public fun string(name: String): String? = when (val value = body[name]) {
+        null -> null
+        is JsonPrimitive -> if (value.isString) value.content else value.toString()
+        else -> value.toString()
     }
 
     /** The body decoded as [T]. */
@@ -42,6 +54,7 @@ public class LayerMessage(public val type: String, public val body: JsonObject =
 
     public companion object {
         /** Lenient JSON used for bodies: unknown keys ignored, defaults encoded. */
+        @JvmField
         public val JSON: Json = Json {
             ignoreUnknownKeys = true
             encodeDefaults = true
@@ -51,6 +64,7 @@ public class LayerMessage(public val type: String, public val body: JsonObject =
         public inline fun <reified T> of(value: T): LayerMessage = of(value, serializer<T>())
 
         /** A message from [value] encoded by [serializer]; the serial name is the type. */
+        @JvmStatic
         public fun <T> of(value: T, serializer: KSerializer<T>): LayerMessage {
             val element = JSON.encodeToJsonElement(serializer, value)
             val body = element as? JsonObject
@@ -59,6 +73,7 @@ public class LayerMessage(public val type: String, public val body: JsonObject =
         }
 
         /** Parses the wire form; a missing or non-string `type` is refused. */
+        @JvmStatic
         public fun fromJson(text: String): LayerMessage {
             val obj = try {
                 JSON.parseToJsonElement(text).jsonObject

@@ -3,6 +3,8 @@
 package dev.mqttflow.testing
 
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
@@ -69,6 +71,20 @@ public class ConsumerTester @JvmOverloads constructor(
     public fun publish(topic: String, payload: ByteArray, qos: Int = 0, retain: Boolean = false) {
         session.publish(topic, payload, qos, retain, MessageProperties.NONE)
     }
+
+    /**
+     * Sends [message] to the consumer's own channel on the channel layer, as another worker or
+     * process would (reaching `BlockingConsumer.onLayerMessage`), and runs what it causes.
+     */
+    public fun send(message: LayerMessage) {
+        drive("send()") { session.sendToConsumer(message) }
+    }
+
+    /** The channel of the consumer under test; after [connect]. */
+    public val channelName: String get() = session.channelName
+
+    /** The channel layer the consumer uses (in memory, on the virtual clock). */
+    public val layer: ChannelLayer get() = session.layer
 
     /** The consumer's next action not taken yet; fails with the actions so far when there is none. */
     public fun nextAction(): Action = session.nextAction()

@@ -2,6 +2,8 @@ package dev.mqttflow.worker
 
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.toJavaDuration
+import kotlin.time.toKotlinDuration
 
 /**
  * What a worker does after one of its handlers threw. The failure is always logged first, with
@@ -18,7 +20,7 @@ public sealed interface FailurePolicy {
     /**
      * Stop the worker and start it afresh (`onDisconnect`, then `onConnect` of a new instance with the
      * same app id and params) after [backoff], doubling each time, at most [maxRestarts] times; after
-     * that, stop it.
+     * that, stop it. From Java: `new FailurePolicy.Restart(5, Duration.ofSeconds(2))`.
      */
     public data class Restart(
         public val maxRestarts: Int = DEFAULT_MAX_RESTARTS,
@@ -28,6 +30,14 @@ public sealed interface FailurePolicy {
             require(maxRestarts >= 0) { "maxRestarts must not be negative, not $maxRestarts" }
             require(!backoff.isNegative()) { "backoff must not be negative" }
         }
+
+        /** For Java: at most [maxRestarts] restarts, the first after [backoff]. */
+        public constructor(maxRestarts: Int, backoff: java.time.Duration) :
+            this(maxRestarts, backoff.toKotlinDuration())
+
+        /** [backoff] as a `java.time.Duration`; Java's `getBackoff()`. */
+        public val javaBackoff: java.time.Duration
+            @JvmName("getBackoff") get() = backoff.toJavaDuration()
 
         private companion object {
             const val DEFAULT_MAX_RESTARTS = 3

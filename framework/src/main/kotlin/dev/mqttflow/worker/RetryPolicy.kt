@@ -2,6 +2,8 @@ package dev.mqttflow.worker
 
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.toJavaDuration
+import kotlin.time.toKotlinDuration
 
 /**
  * What happens to a QoS 1/2 message whose `onMessage` threw: it is handled again, in place, up to
@@ -16,6 +18,8 @@ import kotlin.time.Duration.Companion.seconds
  * ```kotlin
  * RetryPolicy(retries = 3, backoff = 1.seconds, deadLetter = "mqttflow/dead/{consumer}")
  * ```
+ *
+ * From Java: `new RetryPolicy(3, Duration.ofSeconds(1), RetryPolicy.DEFAULT_DEAD_LETTER)`.
  */
 public data class RetryPolicy(
     public val retries: Int = 0,
@@ -27,6 +31,15 @@ public data class RetryPolicy(
         require(!backoff.isNegative()) { "backoff must not be negative" }
         require(deadLetter == null || deadLetter.isNotBlank()) { "deadLetter must not be blank" }
     }
+
+    /** For Java: [retries] more attempts, [backoff] apart (doubling), then [deadLetter] if not null. */
+    @JvmOverloads
+    public constructor(retries: Int, backoff: java.time.Duration, deadLetter: String? = null) :
+        this(retries, backoff.toKotlinDuration(), deadLetter)
+
+    /** [backoff] as a `java.time.Duration`; Java's `getBackoff()`. */
+    public val javaBackoff: java.time.Duration
+        @JvmName("getBackoff") get() = backoff.toJavaDuration()
 
     /** The dead-letter topic for [consumer], or null. */
     public fun deadLetterTopic(consumer: String): String? = deadLetter?.replace("{consumer}", consumer)

@@ -1,9 +1,17 @@
 package dev.mqttflow.samples.door;
 
+import dev.mqttflow.MqttFlow;
+import dev.mqttflow.RunningFlow;
+import dev.mqttflow.broker.EmbeddedBroker;
+import dev.mqttflow.config.MqttFlowConfig;
+import dev.mqttflow.config.MqttFlowConfigBuilder;
 import dev.mqttflow.consumer.BlockingConsumer;
 import dev.mqttflow.consumer.BlockingContext;
+import dev.mqttflow.errors.MqttFlowException;
 import dev.mqttflow.protocol.Message;
-import dev.mqttflow.samples.SampleRunnerKt;
+import dev.mqttflow.worker.FailurePolicy;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -131,8 +139,44 @@ public final class DoorLeftOpenAlarm extends BlockingConsumer {
         }
     }
 
-    /** Runs the sample: see docs/samples.md. */
+    /**
+     * Runs the sample (see docs/samples.md) the way an application would: the broker from
+     * {@code MQTT_HOSTNAME}/{@code MQTT_PORT}/{@code MQTT_USERNAME}/{@code MQTT_PASSWORD}, or an
+     * embedded one on 127.0.0.1 without {@code MQTT_HOSTNAME}; Ctrl-C stops it cleanly.
+     */
     public static void main(String[] args) {
-        SampleRunnerKt.runSample(() -> List.of(new DoorLeftOpenAlarm()));
+        Map<String, String> env = System.getenv();
+        String host = env.get("MQTT_HOSTNAME");
+        int port = env.containsKey("MQTT_PORT") ? Integer.parseInt(env.get("MQTT_PORT")) : MqttFlowConfig.DEFAULT_PORT;
+        boolean embedded = host == null || host.isBlank();
+        try (EmbeddedBroker broker = embedded ? EmbeddedBroker.start(isFree(port) ? port : 0) : null) {
+            MqttFlowConfigBuilder config = MqttFlowConfig.builder()
+                .host(embedded ? "127.0.0.1" : host)
+                .port(embedded ? broker.getPort() : port);
+            if (env.get("MQTT_USERNAME") != null) {
+                config.credentials(env.get("MQTT_USERNAME"), env.get("MQTT_PASSWORD"));
+            }
+            MqttFlow flow = MqttFlow.builder()
+                .config(config.build())
+                .failurePolicy(new FailurePolicy.Restart(3, Duration.ofSeconds(1)))
+                .build();
+            try (RunningFlow running = flow.start(List.of(new DoorLeftOpenAlarm()))) {
+                LOG.info("door alarm running on {}:{} (Ctrl-C stops)", embedded ? "127.0.0.1" : host,
+                    embedded ? broker.getPort() : port);
+                Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+                running.join();
+            }
+        } catch (MqttFlowException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
