@@ -1,5 +1,6 @@
 package dev.mqttflow
 
+import dev.mqttflow.client.MqttFlowClient
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.consumer.Consumer
@@ -10,6 +11,7 @@ import dev.mqttflow.internal.RuntimeControl
 import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
@@ -60,6 +62,27 @@ public class MqttFlow @JvmOverloads constructor(
         /** A builder for Java callers; see [MqttFlowBuilder]. */
         @JvmStatic
         public fun builder(): MqttFlowBuilder = MqttFlowBuilder()
+
+        /** A connection without consumers: subscribe, collect, publish; see [MqttFlowClient]. */
+        public suspend fun client(config: MqttFlowConfig): MqttFlowClient = MqttFlowClient.connect(config)
+
+        /** Connects, publishes one message (acknowledged at QoS 1/2), disconnects; [MqttFlowClient.publishSingle]. */
+        public suspend fun publishSingle(
+            config: MqttFlowConfig,
+            topic: String,
+            payload: String,
+            qos: Int = 0,
+            retain: Boolean = false,
+        ): Unit = MqttFlowClient.publishSingle(config, topic, payload, qos, retain)
+
+        /** Connects, subscribes, returns the first [count] messages; [MqttFlowClient.subscribeSimple]. */
+        public suspend fun subscribeSimple(
+            config: MqttFlowConfig,
+            filter: String,
+            qos: Int = 0,
+            count: Int = 1,
+            retained: Boolean = true,
+        ): List<Message> = MqttFlowClient.subscribeSimple(config, filter, qos, count, retained)
     }
 
     /** Connects, starts one worker per consumer, and suspends until cancelled. */

@@ -18,7 +18,10 @@ import kotlinx.serialization.serializer
  * `new LayerMessage("lights.reset")`, `LayerMessage.fromJson("{\"type\": \"lights.override\", \"room\": \"hall\"}")`,
  * and [string] to read a field.
  */
-public class LayerMessage @JvmOverloads constructor(public val type: String, public val body: JsonObject = JsonObject(emptyMap())) {
+public class LayerMessage @JvmOverloads constructor(
+    public val type: String,
+    public val body: JsonObject = JsonObject(emptyMap()),
+) {
     init {
         if (type.isBlank()) throw InvalidLayerMessageException("a layer message needs a non-empty type")
     }

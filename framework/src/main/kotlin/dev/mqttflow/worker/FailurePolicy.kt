@@ -37,7 +37,8 @@ public sealed interface FailurePolicy {
 
         /** [backoff] as a `java.time.Duration`; Java's `getBackoff()`. */
         public val javaBackoff: java.time.Duration
-            @JvmName("getBackoff") get() = backoff.toJavaDuration()
+            @JvmName("getBackoff")
+            get() = backoff.toJavaDuration()
 
         private companion object {
             const val DEFAULT_MAX_RESTARTS = 3

@@ -39,7 +39,8 @@ public data class RetryPolicy(
 
     /** [backoff] as a `java.time.Duration`; Java's `getBackoff()`. */
     public val javaBackoff: java.time.Duration
-        @JvmName("getBackoff") get() = backoff.toJavaDuration()
+        @JvmName("getBackoff")
+        get() = backoff.toJavaDuration()
 
     /** The dead-letter topic for [consumer], or null. */
     public fun deadLetterTopic(consumer: String): String? = deadLetter?.replace("{consumer}", consumer)
