@@ -55,6 +55,7 @@ internal data class RunPlan(
                 outboxMessages = s.required(Settings.outboxMessages),
                 outboxBytes = s.required(Settings.outboxBytes),
                 onFailure = RetryPolicy(s.required(Settings.failureRetries), deadLetter = s.value(Settings.deadLetter)),
+                proxy = s.value(Settings.proxy),
             )
             return RunPlan(
                 config,

@@ -2,7 +2,9 @@ package dev.mqttflow.cli
 
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
+import dev.mqttflow.config.ProxyConfig
 import dev.mqttflow.config.Transport
+import dev.mqttflow.errors.ConfigException
 import dev.mqttflow.errors.hidePasswords
 import dev.mqttflow.script.ScriptCache
 import java.nio.file.InvalidPathException
@@ -328,12 +330,31 @@ internal object Settings {
     private val engine: List<Setting<*>> = listOf(failureRetries, deadLetter)
     // --- end of the engine block ---
 
+    // --- proxies (issue 14) ---
+    val proxy = Setting(
+        "proxy",
+        listOf("--proxy"),
+        "MQTTFLOW_PROXY",
+        "URL",
+        "reach the broker through socks5://[user:password@]host:port or http://[user:password@]host:port (CONNECT)",
+        defaultText = "none: connect directly",
+        display = ::hidePassword,
+    ) { text ->
+        try {
+            ProxyConfig.parse(text)
+        } catch (e: ConfigException) {
+            throw BadValue(e.reason, e)
+        }
+    }
+    private val proxies: List<Setting<*>> = listOf(proxy)
+    // --- end of the proxies block ---
+
     val all: List<Setting<*>> = listOf(
         host, port, username, password, cleanSession, verbosity, clientId, cert, key, caCert, useSsl, transport,
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
         shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl, scriptCache,
         reconnectRetries, outbox, outboxMessages, outboxBytes,
-    ) + engine
+    ) + engine + proxies
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */
     fun hidePassword(url: String): String = hidePasswords(url)

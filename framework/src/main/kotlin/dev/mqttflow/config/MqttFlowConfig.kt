@@ -119,25 +119,31 @@ public data class MqttFlowConfig(
     public val qos0BufferMessages: Int = DEFAULT_QOS0_BUFFER_MESSAGES,
     /** Payload bytes of QoS 0 messages received but not yet routed that are kept (see [qos0BufferMessages]). */
     public val qos0BufferBytes: Long = DEFAULT_QOS0_BUFFER_BYTES,
+    /** A SOCKS or HTTP CONNECT proxy to reach the broker through; null connects directly. */
+    public val proxy: ProxyConfig? = null,
 ) {
     /** The port actually used: [port], or 1883 / 8883 (TLS) by default. */
     public val effectivePort: Int get() = port ?: if (tls != null) DEFAULT_TLS_PORT else DEFAULT_PORT
 
     /** [sessionExpiry] as a `java.time.Duration`; Java's `getSessionExpiry()`. */
     public val javaSessionExpiry: java.time.Duration
-        @JvmName("getSessionExpiry") get() = sessionExpiry.toJavaDuration()
+        @JvmName("getSessionExpiry")
+        get() = sessionExpiry.toJavaDuration()
 
     /** [keepAlive] as a `java.time.Duration`; Java's `getKeepAlive()`. */
     public val javaKeepAlive: java.time.Duration
-        @JvmName("getKeepAlive") get() = keepAlive.toJavaDuration()
+        @JvmName("getKeepAlive")
+        get() = keepAlive.toJavaDuration()
 
     /** [connectTimeout] as a `java.time.Duration`; Java's `getConnectTimeout()`. */
     public val javaConnectTimeout: java.time.Duration
-        @JvmName("getConnectTimeout") get() = connectTimeout.toJavaDuration()
+        @JvmName("getConnectTimeout")
+        get() = connectTimeout.toJavaDuration()
 
     /** [shutdownTimeout] as a `java.time.Duration`; Java's `getShutdownTimeout()`. */
     public val javaShutdownTimeout: java.time.Duration
-        @JvmName("getShutdownTimeout") get() = shutdownTimeout.toJavaDuration()
+        @JvmName("getShutdownTimeout")
+        get() = shutdownTimeout.toJavaDuration()
 
     /** A builder that starts from this configuration (Java's way to change one field). */
     public fun toBuilder(): MqttFlowConfigBuilder = MqttFlowConfigBuilder(this)
@@ -164,7 +170,7 @@ public data class MqttFlowConfig(
         "connectTimeout=$connectTimeout, inboxCapacity=$inboxCapacity, receiveMaximum=$receiveMaximum, " +
         "shutdownTimeout=$shutdownTimeout, onFailure=$onFailure, reconnectRetries=$reconnectRetries, " +
         "outboxMessages=$outboxMessages, outboxBytes=$outboxBytes, outboxFile=$outboxFile, " +
-        "qos0BufferMessages=$qos0BufferMessages, qos0BufferBytes=$qos0BufferBytes)"
+        "qos0BufferMessages=$qos0BufferMessages, qos0BufferBytes=$qos0BufferBytes, proxy=$proxy)"
 
     public companion object {
         /** A builder for Java callers; see [MqttFlowConfigBuilder]. */

@@ -13,6 +13,7 @@ import kotlin.time.toKotlinDuration
  *
  * Every value starts at [MqttFlowConfig]'s default; [build] checks them as the constructor does.
  */
+@Suppress("TooManyFunctions") // one setter per setting, as builders go
 public class MqttFlowConfigBuilder internal constructor(private var config: MqttFlowConfig = MqttFlowConfig()) {
 
     private inline fun set(change: (MqttFlowConfig) -> MqttFlowConfig) = apply { config = change(config) }
@@ -105,6 +106,12 @@ public class MqttFlowConfigBuilder internal constructor(private var config: Mqtt
     /** How many QoS 0 messages, and how many payload bytes, may wait to be routed before drops. */
     public fun qos0BufferLimits(messages: Int, bytes: Long): MqttFlowConfigBuilder =
         set { it.copy(qos0BufferMessages = messages, qos0BufferBytes = bytes) }
+
+    /** Reach the broker through [proxy]. */
+    public fun proxy(proxy: ProxyConfig): MqttFlowConfigBuilder = set { it.copy(proxy = proxy) }
+
+    /** Reach the broker through the proxy [url] names (`socks5://user:pass@host:1080`, `http://host:3128`). */
+    public fun proxy(url: String): MqttFlowConfigBuilder = proxy(ProxyConfig.parse(url))
 
     /** The configuration. */
     public fun build(): MqttFlowConfig = config

@@ -2,12 +2,14 @@ package dev.mqttflow.internal.hivemq
 
 import com.hivemq.client.mqtt.MqttClient
 import com.hivemq.client.mqtt.MqttClientBuilder
+import com.hivemq.client.mqtt.MqttProxyProtocol
 import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext
 import com.hivemq.client.mqtt.mqtt3.lifecycle.Mqtt3ClientConnectedContext
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
+import dev.mqttflow.config.ProxyProtocol
 import dev.mqttflow.config.Transport
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.connection.ConnectionEvent
@@ -50,7 +52,7 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
     private val log = LoggerFactory.getLogger("mqttflow.connection")
     private val registered = CompletableDeferred<Unit>()
     private val events = Channel<ConnectionEvent>(Channel.UNLIMITED)
-    private val address = "${config.host}:${config.effectivePort}"
+    private val address = "${config.host}:${config.effectivePort}" + (config.proxy?.let { " (through $it)" } ?: "")
 
     @Volatile
     private var connectedOnce = false
@@ -73,6 +75,15 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
             .mqttConnectTimeout(config.connectTimeout.inWholeMilliseconds, TimeUnit.MILLISECONDS)
             .apply {
                 config.tls?.let { sslConfig(Tls.sslConfig(it)) }
+                config.proxy?.let { proxy ->
+                    proxyConfig().protocol(proxyProtocol(proxy.protocol)).host(proxy.host).port(proxy.port)
+                        .apply {
+                            proxy.username?.let { username(it) }
+                            proxy.password?.let { password(it) }
+                        }
+                        .handshakeTimeout(config.connectTimeout.inWholeMilliseconds, TimeUnit.MILLISECONDS)
+                        .applyProxyConfig()
+                }
                 if (config.transport ==
                     Transport.WEBSOCKETS
                 ) {
@@ -250,6 +261,12 @@ internal class HiveMqConnection(private val config: MqttFlowConfig) : BrokerConn
 
     internal companion object {
         private const val CLIENT_ID_SUFFIX = 8
+
+        fun proxyProtocol(protocol: ProxyProtocol): MqttProxyProtocol = when (protocol) {
+            ProxyProtocol.SOCKS5 -> MqttProxyProtocol.SOCKS_5
+            ProxyProtocol.SOCKS4 -> MqttProxyProtocol.SOCKS_4
+            ProxyProtocol.HTTP -> MqttProxyProtocol.HTTP
+        }
         private val DROP_REPORT_INTERVAL = 5.seconds
 
         /** 1 s doubling to 30 s, each with ±20 % jitter: the runtime's one backoff. */
