@@ -59,13 +59,18 @@ public data class ProxyConfig @JvmOverloads constructor(
             }
             val bad = { reason: String -> ConfigException("proxy", "$reason in '${hidePasswords(url)}'") }
             val protocol = protocolOf(uri.scheme?.lowercase(), bad)
-            val host = uri.host ?: throw bad("no host")
-            if (uri.port < 0) throw bad("no port")
-            if (uri.port !in 1..MAX_PORT) throw bad("the port must be 1..$MAX_PORT")
-            if (!uri.rawPath.isNullOrEmpty() && uri.rawPath != "/") throw bad("a proxy URL has no path")
-            if (uri.rawQuery != null) throw bad("a proxy URL has no query")
             val (user, password) = credentials(uri.rawUserInfo)
-            if (user != null && user.isEmpty()) throw bad("an empty proxy user name")
+            val problem = when {
+                uri.host == null -> "no host"
+                uri.port < 0 -> "no port"
+                uri.port !in 1..MAX_PORT -> "the port must be 1..$MAX_PORT"
+                !uri.rawPath.isNullOrEmpty() && uri.rawPath != "/" -> "a proxy URL has no path"
+                uri.rawQuery != null -> "a proxy URL has no query"
+                user != null && user.isEmpty() -> "an empty proxy user name"
+                else -> null
+            }
+            if (problem != null) throw bad(problem)
+            val host = uri.host
             return ProxyConfig(protocol, host.removeSurrounding("[", "]"), uri.port, user, password)
         }
 
@@ -90,6 +95,10 @@ public data class ProxyConfig @JvmOverloads constructor(
             }
         }
 
-        private fun decode(text: String): String = URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8)
+        private fun decode(text: String): String = try {
+            URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8)
+        } catch (e: IllegalArgumentException) {
+            throw ConfigException("proxy", "a bad %-escape in the proxy user name or password", e)
+        }
     }
 }
