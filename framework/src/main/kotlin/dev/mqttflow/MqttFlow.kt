@@ -10,6 +10,10 @@ import dev.mqttflow.internal.RuntimeControl
 import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
+import dev.mqttflow.monitoring.FlowMonitor
+import dev.mqttflow.monitoring.FlowStatus
+import dev.mqttflow.monitoring.Health
+import dev.mqttflow.monitoring.NotStarted
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
@@ -46,6 +50,10 @@ import kotlin.time.Clock
  * [database] is what handlers reach with `transaction { … }`; the tables consumers declare are
  * created there at startup if missing. Left null, a database is opened only when a consumer
  * declares tables: the one `MQTTFLOW_DB_URL` names, else the SQLite file `mqttflow.db`.
+ *
+ * [monitor] hears every message, handler, publish and reconnect, for metrics
+ * (`dev.mqttflow.metrics.MicrometerMonitor` for a Micrometer registry); null measures nothing.
+ * [status] and [health] work with or without one.
  */
 public class MqttFlow @JvmOverloads constructor(
     private val config: MqttFlowConfig = MqttFlowConfig(),
@@ -55,7 +63,20 @@ public class MqttFlow @JvmOverloads constructor(
     private val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
     private val database: MqttFlowDatabase? = null,
     private val connectionFactory: (MqttFlowConfig) -> BrokerConnection = ::HiveMqConnection,
+    private val monitor: FlowMonitor? = null,
 ) {
+    @Volatile
+    private var current: FlowStatus? = null
+
+    /**
+     * The live view of the current run (health, workers, subscriptions, recent failures), or of the
+     * last one after it stopped; before the first run, a view whose health says "not started".
+     */
+    public val status: FlowStatus get() = current ?: NotStarted
+
+    /** Shorthand for `status.health`: what `/health/ready` and `/health/live` answer. */
+    public val health: Health get() = status.health
+
     /** Connects, starts one worker per consumer, and suspends until cancelled. */
     public suspend fun run(vararg consumers: Consumer) {
         run(consumers.toList())
@@ -96,7 +117,9 @@ public class MqttFlow @JvmOverloads constructor(
                 layer,
                 failurePolicy,
                 context = db ?: EmptyCoroutineContext,
+                monitor = monitor,
             )
+            current = runtime.status
             try {
                 runtime.start(consumers)
                 started?.complete(Unit)

@@ -73,8 +73,8 @@ internal object DeadLetters {
             log.warn(
                 "worker '{}': dead-lettered the message on '{}' to '{}' after {} attempt(s)",
                 worker,
-                original,
-                letter.topic,
+                original.forLog(),
+                letter.topic.forLog(),
                 attempts,
             )
         } catch (e: kotlinx.coroutines.CancellationException) {

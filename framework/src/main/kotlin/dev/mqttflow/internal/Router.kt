@@ -23,12 +23,20 @@ import kotlin.time.Duration.Companion.seconds
  * rate-limited log line: a WARN with a persistent session (a consumer no longer subscribes to
  * something the session holds), DEBUG otherwise.
  */
-internal class Router(private val connection: BrokerConnection, clock: Clock, persistentSession: Boolean) {
+internal class Router(
+    private val connection: BrokerConnection,
+    clock: Clock,
+    persistentSession: Boolean,
+    private val monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
+) {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val gate = MutableStateFlow(false)
     private val retained = RetainedTracker<Worker>()
     private val unrouted = UnroutedLog(clock, persistentSession)
     private val matched = HashSet<Worker>()
+
+    /** QoS 1/2 messages routed to workers and not acknowledged yet. */
+    val unacknowledged = java.util.concurrent.atomic.AtomicInteger()
 
     /** Who holds which filter. */
     val subscriptions = SubscriptionTable<Worker>(connection) { filter -> retained.anyMatching(filter) }
@@ -63,7 +71,7 @@ internal class Router(private val connection: BrokerConnection, clock: Clock, pe
         matched.clear()
         subscriptions.match(message.topic, matched)
         if (matched.isEmpty()) {
-            unrouted.record(message.topic)
+            unrouted.record(message.topic.forLog())
             inbound.ack()
             return
         }
@@ -73,11 +81,11 @@ internal class Router(private val connection: BrokerConnection, clock: Clock, pe
             inbound.ack()
             return
         }
-        val delivery = Delivery(inbound, matched.size)
+        val delivery = Delivery(inbound, matched.size, unacknowledged)
         for (worker in matched) {
             val hold = delivery.hold()
             // a worker that is stopping takes nothing more: its share counts as done
-            if (!worker.offer(hold)) hold.finish()
+            if (!worker.offer(hold)) hold.finish() else monitor?.messageReceived(worker.consumer.name, message.qos)
         }
     }
 
@@ -97,7 +105,12 @@ internal class Router(private val connection: BrokerConnection, clock: Clock, pe
                 try {
                     connection.subscribe(filter, qos)
                 } catch (e: Exception) {
-                    log.error("could not restore the subscription to '{}' after reconnecting: {}", filter, e.message, e)
+                    log.error(
+                        "could not restore the subscription to '{}' after reconnecting: {}",
+                        filter.forLog(),
+                        e.message,
+                        e,
+                    )
                 }
             }
         }

@@ -5,13 +5,11 @@ import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.connection.ConnectionEvent
 import dev.mqttflow.consumer.Consumer
-import dev.mqttflow.database.MqttFlowDatabase
-import dev.mqttflow.database.declaredTables
 import dev.mqttflow.errors.ConnectionException
 import dev.mqttflow.errors.NoConsumerRunningException
-import dev.mqttflow.errors.WorkerException
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
+import dev.mqttflow.monitoring.FlowMonitor
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.ChannelSend
 import dev.mqttflow.protocol.GroupSend
@@ -60,6 +58,7 @@ internal class Runtime(
     override val layer: ChannelLayer = InMemoryChannelLayer(clock = clock),
     private val failurePolicy: FailurePolicy = FailurePolicy.Continue,
     val observer: RuntimeObserver = RuntimeObserver.None,
+    override val monitor: FlowMonitor? = null,
     /** Extra context every worker inherits, such as the database. */
     context: CoroutineContext = EmptyCoroutineContext,
 ) : WorkerHost {
@@ -67,7 +66,8 @@ internal class Runtime(
     private val workerLog = LoggerFactory.getLogger("mqttflow.worker")
     private val job = SupervisorJob()
     val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
-    val router = Router(connection, clock, persistentSession = config.persistentSession)
+    val router = Router(connection, clock, persistentSession = config.persistentSession, monitor)
+    val status = RuntimeStatus(this, monitor)
     private val supervisor = Supervisor()
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
     private val stopping = ConcurrentHashMap.newKeySet<Worker>()
@@ -105,6 +105,7 @@ internal class Runtime(
             }
         }
         val connected = connection.connect()
+        status.connected().also { monitor?.attached(status) }
         log.info(
             "connected to {}:{} (session present: {})",
             config.host,
@@ -132,19 +133,6 @@ internal class Runtime(
         }
     }
 
-    /** The one place where declared tables are created: before a consumer's first worker starts. */
-    suspend fun createTables(consumers: List<Consumer>) {
-        val tables = declaredTables(consumers)
-        if (tables.isEmpty()) return
-        val db = scope.coroutineContext[MqttFlowDatabase]
-            ?: throw WorkerException(
-                "consumer(s) ${consumers.joinToString {
-                    "'${it.name}'"
-                }} declare tables, but this runtime has no database",
-            )
-        db.createMissingTables(tables)
-    }
-
     /** A new worker (not started); [carried] is work of a predecessor it handles first, after `onConnect`. */
     fun newWorker(spec: WorkerSpec, carried: List<Work> = emptyList()): Worker {
         val worker = Worker(
@@ -162,6 +150,7 @@ internal class Runtime(
     fun workers(): Set<Worker> = workers.toSet()
 
     private suspend fun onConnectionEvent(event: ConnectionEvent) {
+        status.event(event)
         when (event) {
             is ConnectionEvent.Lost -> {
                 router.close()
@@ -198,13 +187,13 @@ internal class Runtime(
         }
         observer.actionSent(worker, action)
         when (action) {
-            is Publish -> connection.publish(action)
+            is Publish -> status.publish(action) { connection.publish(it) }
             is Subscribe -> router.subscriptions.subscribe(worker, action.filter, action.qos)
             is Unsubscribe -> router.unsubscribe(worker, action.filter)
             is SpawnWorker -> spawn(worker, action, policy)
             is KillWorker -> kill(worker, action.appId)
-            is ChannelSend -> layer.send(action.channel, action.message)
-            is GroupSend -> layer.groupSend(action.group, action.message)
+            is ChannelSend -> layer.send(action.channel, action.message).also { layerSent(worker, "channel") }
+            is GroupSend -> layer.groupSend(action.group, action.message).also { layerSent(worker, "group") }
         }
     }
 
@@ -242,11 +231,12 @@ internal class Runtime(
         if (topic == null) {
             workerLog.error("worker '{}': {} threw{}", worker.name, handler, at, error)
         } else {
-            workerLog.error("worker '{}': {} threw on topic '{}'{}", worker.name, handler, topic, at, error)
+            workerLog.error("worker '{}': {} threw on topic '{}'{}", worker.name, handler, topic.forLog(), at, error)
         }
         val decision = decide(worker.policy, worker.restarts, handler)
         if (decision == FailurePolicy.Stop) lastFailure[worker] = error
         observer.handlerFailed(worker, handler, topic, error)
+        status.failed(worker, handler, topic, error)
         val failure = WorkerFailure(worker.appId, worker.name, handler, topic, error, outcomeOf(decision))
         worker.supervisor?.let { master -> scope.launch { master.offer(FailureWork(failure)) } }
         return decision
@@ -284,8 +274,10 @@ internal class Runtime(
             policy.maxRestarts,
             if (carried.isEmpty()) "" else "; ${carried.size} queued item(s) wait for the new instance",
         )
+        if (worker.isMaster) status.restarting += worker.name
         delay(wait)
         val fresh = newWorker(worker.spec.copy(restarts = worker.restarts + 1), carried)
+        status.restarting -= worker.name
         if (!supervisor.replace(worker, fresh)) {
             workerLog.info("worker '{}' was killed while waiting to restart; not restarting it", worker.name)
             workers -= fresh
@@ -300,6 +292,7 @@ internal class Runtime(
     override suspend fun deadLetter(worker: Worker, topic: String, message: Message, error: Throwable, attempts: Int) {
         val letter = DeadLetters.publish(topic, message, error, attempts, worker.consumer.name, config.version)
         DeadLetters.send(worker.name, letter, message.topic, attempts, workerLog) { perform(worker, it) }
+        status.deadLettered(worker, message.topic, letter.topic, attempts)
     }
 
     /** A master stopped by its policy; when none is left, the run ends with [NoConsumerRunningException]. */
@@ -310,6 +303,11 @@ internal class Runtime(
         if (mastersStarted) checkMastersAlive()
     }
 
+    private fun layerSent(worker: Worker, kind: String) = monitor?.layerSent(worker.consumer.name, kind)
+
+    /** Masters stopped by their failure policy. */
+    fun stoppedMasterNames(): List<String> = synchronized(stoppedMasters) { stoppedMasters.toList() }
+
     private fun checkMastersAlive() {
         if (!stoppingAll && stoppedMasters.isNotEmpty() && workers.none { it.isMaster }) {
             log.error("no consumer is running any more; stopping")
@@ -319,7 +317,8 @@ internal class Runtime(
 
     override fun coroutineFailed(worker: Worker, error: Throwable) {
         workerLog.error("worker '{}': a coroutine it launched failed", worker.name, error)
-        observer.handlerFailed(worker, "a coroutine it launched", null, error)
+        observer.handlerFailed(worker, RuntimeStatus.COROUTINE_HANDLER, null, error)
+        status.failed(worker, RuntimeStatus.COROUTINE_HANDLER, null, error)
     }
 
     override fun unknownType(worker: Worker, type: String) {
@@ -364,6 +363,7 @@ internal class Runtime(
      */
     suspend fun stop() {
         stoppingAll = true
+        status.stopped(null)
         router.close()
         coroutineScope {
             for (worker in workers.toList()) {

@@ -89,6 +89,15 @@ internal class SubscriptionTable<W : Any>(
         }
     }
 
+    /** Each holder's filters with the QoS it asked for (for a status page). */
+    suspend fun byHolder(): Map<W, Map<String, Int>> = mutex.withLock {
+        val out = HashMap<W, MutableMap<String, Int>>()
+        for ((filter, entry) in entries) {
+            for ((holder, qos) in entry.holders) out.getOrPut(holder) { sortedMapOf() }[filter] = qos
+        }
+        out
+    }
+
     /** Filters and the QoS the broker should have them at, for re-subscribing after a reconnect. */
     suspend fun snapshot(): Map<String, Int> = mutex.withLock {
         entries.mapValues { (_, e) -> e.holders.values.max() }

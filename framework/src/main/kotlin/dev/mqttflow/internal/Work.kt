@@ -15,9 +15,19 @@ internal sealed interface Work
  * [Hold.abandon]ed (full shutdown) leaves the message unacknowledged for the broker to deliver
  * again; nothing else ever acknowledges it.
  */
-internal class Delivery(private val inbound: InboundMessage, holders: Int) {
+internal class Delivery(
+    private val inbound: InboundMessage,
+    holders: Int,
+    /** Counts QoS 1/2 deliveries not settled yet, for [dev.mqttflow.monitoring.FlowStatus.unacknowledged]. */
+    private val unsettled: AtomicInteger? = null,
+) {
     private val remaining = AtomicInteger(holders)
     private val abandoned = AtomicBoolean(false)
+    private val counted = unsettled != null && inbound.message.qos > 0
+
+    init {
+        if (counted) unsettled?.incrementAndGet()
+    }
 
     val message get() = inbound.message
 
@@ -26,7 +36,9 @@ internal class Delivery(private val inbound: InboundMessage, holders: Int) {
 
     private fun release(finished: Boolean) {
         if (!finished) abandoned.set(true)
-        if (remaining.decrementAndGet() == 0 && !abandoned.get()) inbound.ack()
+        if (remaining.decrementAndGet() != 0) return
+        if (!abandoned.get()) inbound.ack()
+        if (counted) unsettled?.decrementAndGet()
     }
 
     /**

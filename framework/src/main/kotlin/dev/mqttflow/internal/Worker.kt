@@ -3,10 +3,7 @@ package dev.mqttflow.internal
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.layer.ChannelLayer
-import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
-import dev.mqttflow.protocol.ChannelSend
-import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
@@ -30,6 +27,7 @@ import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeoutOrNull
 import org.slf4j.LoggerFactory
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
 import kotlin.time.Clock
@@ -72,6 +70,9 @@ internal class Worker(
     private val job = SupervisorJob(baseContext[Job])
     private var loop: Job? = null
     private val groups = java.util.concurrent.ConcurrentHashMap.newKeySet<String>()
+    private val queued = AtomicInteger()
+    private val mdc = WorkerMdc(spec.name, spec.consumer.name)
+    private val loopMdc = WorkerMdc(spec.name, spec.consumer.name)
 
     @Volatile
     private var stopping = false
@@ -83,6 +84,12 @@ internal class Worker(
     @Volatile
     private var running: String? = null
 
+    /** What runs now (`onMessage on 'a/b'`), or null. */
+    val runningNow: String? get() = running
+
+    /** Work waiting in the inbox. */
+    val inboxDepth: Int get() = queued.get()
+
     @Volatile
     private var inHand: Delivery.Hold? = null
 
@@ -90,7 +97,7 @@ internal class Worker(
         (baseContext[ContinuationInterceptor] as? CoroutineDispatcher ?: kotlinx.coroutines.Dispatchers.Default)
             .limitedParallelism(1)
 
-    override val coroutineContext: CoroutineContext = baseContext + serial + job + CoroutineName(name) +
+    override val coroutineContext: CoroutineContext = baseContext + serial + job + CoroutineName(name) + mdc +
         CoroutineExceptionHandler { _, e -> host.coroutineFailed(this@Worker, e) }
 
     override val workerName: String get() = name
@@ -104,7 +111,8 @@ internal class Worker(
     val connected = CompletableDeferred<Unit>()
 
     fun start() {
-        loop = launch {
+        host.monitor?.workerStarted(consumer.name)
+        loop = launch(loopMdc) {
             val outcome = try {
                 handle(ON_CONNECT, null) { consumer.onConnect(this@Worker) }
             } finally {
@@ -122,7 +130,9 @@ internal class Worker(
     /** The next work: carried over from a predecessor first, then the inbox; null once stopping. */
     private suspend fun next(): Work? {
         if (stopping) return null
-        val work = carried.removeFirstOrNull() ?: inbox.receiveCatching().getOrNull() ?: return null
+        val work = carried.removeFirstOrNull()
+            ?: inbox.receiveCatching().getOrNull()?.also { queued.decrementAndGet() }
+            ?: return null
         if (stopping) {
             carried.addFirst(work) // not started: it goes back with the leftovers
             return null
@@ -142,6 +152,7 @@ internal class Worker(
         }
 
         is LayerWork -> handle("on(${work.message.type})", null) {
+            host.monitor?.layerReceived(consumer.name)
             if (!consumer.onLayerMessage(this@Worker, work.message)) host.unknownType(this@Worker, work.message.type)
         }
 
@@ -180,7 +191,10 @@ internal class Worker(
     /** One run of `onMessage`: the exception it threw, or null. */
     private suspend fun tryOnce(message: Message): Exception? {
         running = "onMessage on '${message.topic}'"
-        return try {
+        loopMdc.enter(message.topic)
+        val monitor = host.monitor
+        val start = if (monitor != null) System.nanoTime() else 0L
+        val error = try {
             consumer.onMessage(this, message)
             null
         } catch (e: CancellationException) {
@@ -190,7 +204,10 @@ internal class Worker(
             e
         } finally {
             running = null
+            loopMdc.leave()
         }
+        monitor?.handled(consumer.name, System.nanoTime() - start, failed = error != null)
+        return error
     }
 
     /** The one place where the fate of the delivery in hand is decided. */
@@ -215,11 +232,18 @@ internal class Worker(
     }
 
     /** Hands [work] to this worker; suspends while the inbox is full. False if it is stopping. */
-    suspend fun offer(work: Work): Boolean = try {
-        inbox.send(work)
-        true
-    } catch (_: ClosedSendChannelException) {
-        false
+    suspend fun offer(work: Work): Boolean {
+        queued.incrementAndGet()
+        var sent = false
+        try {
+            inbox.send(work)
+            sent = true
+        } catch (_: ClosedSendChannelException) {
+            // stopping: it takes nothing more
+        } finally {
+            if (!sent) queued.decrementAndGet()
+        }
+        return sent
     }
 
     /** Marks the worker as stopping: it handles nothing more after the work in hand. */
@@ -245,7 +269,10 @@ internal class Worker(
         inHand?.let { settle(it, cancelled = true) }
         val rest = ArrayList<Work>()
         if (!stuck) rest += carried
-        generateSequence { inbox.tryReceive().getOrNull() }.forEach { rest += it }
+        generateSequence { inbox.tryReceive().getOrNull() }.forEach {
+            queued.decrementAndGet()
+            rest += it
+        }
         if (!stuck) {
             val left = (timeout - (host.clock.now() - started)).coerceAtLeast(MARGIN)
             val disconnect = launch { handle("onDisconnect", null) { consumer.onDisconnect(this@Worker) } }
@@ -362,35 +389,3 @@ internal data class WorkerSpec(
     val restarts: Int = 0,
     val name: String = if (appId == 0) consumer.name else "${consumer.name}@$appId",
 )
-
-/**
- * The layer as a worker sees it: sends go through [WorkerHost.perform] (so the test kit sees them
- * as actions), and the groups its own channel joins are remembered, to leave them when it stops.
- */
-private class WorkerLayer(
-    private val worker: Worker,
-    private val host: WorkerHost,
-    private val groups: MutableSet<String>,
-) : ChannelLayer by host.layer {
-    override suspend fun send(channel: String, message: LayerMessage) {
-        host.perform(worker, ChannelSend(channel, message))
-    }
-
-    override suspend fun groupSend(group: String, message: LayerMessage) {
-        host.perform(worker, GroupSend(group, message))
-    }
-
-    override suspend fun groupAdd(group: String, channel: String) {
-        host.layer.groupAdd(group, channel)
-        if (channel == worker.channelName) groups += group
-    }
-
-    override suspend fun groupDiscard(group: String, channel: String) {
-        host.layer.groupDiscard(group, channel)
-        if (channel == worker.channelName) groups -= group
-    }
-
-    override fun close() {
-        // the runtime's layer is closed by whoever created it, not by a worker
-    }
-}

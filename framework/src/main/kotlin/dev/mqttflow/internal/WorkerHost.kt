@@ -10,6 +10,9 @@ import kotlin.time.Clock
  * it. A worker never reaches the router, the table or other workers directly.
  */
 internal interface WorkerHost {
+    /** Hears about messages, handlers and publishes; null when nothing listens (then nothing is measured). */
+    val monitor: dev.mqttflow.monitoring.FlowMonitor?
+
     /** The injected clock. */
     val clock: Clock
 

@@ -53,6 +53,8 @@ import kotlin.time.Instant
  *   then ran), QoS 1/2 messages delivered to the consumer are still unacknowledged — in production
  *   one such message holds back every later acknowledgement on the connection. The failure lists
  *   them; pass true when the test means to end with a handler still running.
+ * @param monitor hears what the runtime does, as in `MqttFlow(monitor = …)`: test your metrics
+ *   (`dev.mqttflow.metrics.MicrometerMonitor` on a `SimpleMeterRegistry`) without a broker.
  */
 @Suppress("LongParameterList") // all but the consumer and the block have defaults and are passed by name
 public fun consumerTest(
@@ -64,12 +66,22 @@ public fun consumerTest(
     databaseUrl: String? = null,
     timeout: Duration? = null,
     allowUnacknowledged: Boolean = false,
+    monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
     block: suspend ConsumerTestScope.() -> Unit,
 ): TestResult {
     val body: suspend TestScope.() -> Unit = {
         val database = openKitDatabase(consumer, databaseUrl, StandardTestDispatcher(testScheduler, "mqttflow-test-io"))
         try {
-            val session = KitSession(testScheduler, consumer, params, failurePolicy, config, startTime, database)
+            val session = KitSession(
+                testScheduler,
+                consumer,
+                params,
+                failurePolicy,
+                config,
+                startTime,
+                database,
+                monitor,
+            )
             guard(session)
             try {
                 ConsumerTestScope(this, session).block()

@@ -45,6 +45,7 @@ internal class KitSession(
     config: MqttFlowConfig,
     startTime: Instant,
     val database: MqttFlowDatabase? = null,
+    monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
 ) : RuntimeObserver {
     val broker = InMemoryBroker()
     val clock: Clock = VirtualClock(startTime, scheduler)
@@ -56,6 +57,7 @@ internal class KitSession(
         layer = InMemoryChannelLayer(clock = clock),
         failurePolicy = failurePolicy,
         observer = this,
+        monitor = monitor,
         context = database ?: EmptyCoroutineContext,
     )
 
