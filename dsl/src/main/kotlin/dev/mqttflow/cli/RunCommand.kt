@@ -96,7 +96,7 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         if (targets.isEmpty()) {
             throw UsageError("give at least one TARGET, like com.example.LightsKt#lights (see 'mqttflow run --help')")
         }
-        Logging.apply(plan.verbosity)
+        Logging.apply(plan.verbosity, plan.logFormat)
         plan.warnings.forEach { log.warn(it) }
         val scripts = scriptLoader(plan)
         if (watch && scripts == null) {
@@ -114,11 +114,15 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         }
         var layer: ChannelLayer? = null
         var database: MqttFlowDatabase? = null
+        var ops: OpsRun? = null
         try {
             layer = ChannelLayer.fromUrl(plan.layerUrl)
             database = openDatabase(plan, consumers)
+            ops = plan.http?.let { OpsRun(it, listOf("channel layer" to Settings.hidePassword(plan.layerUrl))) }
             log.info("running {} consumer(s): {}", consumers.size, consumers.joinToString { it.name })
-            val flows = { config: MqttFlowConfig -> MqttFlow(config, layer = layer, database = database) }
+            val flows = { config: MqttFlowConfig ->
+                MqttFlow(config, layer = layer, database = database, monitor = ops?.monitor).also { ops?.flow = it }
+            }
             val runner = Runner(context.signals, context.halt, context.err::println, flows)
             if (watch && scripts != null) {
                 // The scripts' consumers start through the reloader, which swaps them on edits.
@@ -132,6 +136,7 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
                 runner.run(plan.config, consumers)
             }
         } finally {
+            ops?.close()
             database?.close()
             layer?.close()
             broker?.closeForExit() // the process exits next

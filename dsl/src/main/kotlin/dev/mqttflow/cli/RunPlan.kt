@@ -26,6 +26,9 @@ internal data class RunPlan(
     val scriptCache: Path?,
     /** Settings that work but probably do not do what the user wants; logged as warnings. */
     val warnings: List<String>,
+    /** `--http`: where to serve metrics, health and the status page; null for nowhere. */
+    val http: java.net.InetSocketAddress? = null,
+    val logFormat: LogFormat = LogFormat.TEXT,
 ) {
     companion object {
         /** Builds the plan; a setting that cannot work is a [UsageError] naming it and where it came from. */
@@ -65,6 +68,8 @@ internal data class RunPlan(
                 s.value(Settings.dbUrl),
                 s.value(Settings.scriptCache),
                 warnings(config),
+                s.value(OpsSettings.http),
+                s.required(OpsSettings.logFormat),
             )
         }
 

@@ -333,7 +333,7 @@ internal object Settings {
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
         shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl, scriptCache,
         reconnectRetries, outbox, outboxMessages, outboxBytes,
-    ) + engine
+    ) + engine + OpsSettings.all
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */
     fun hidePassword(url: String): String = hidePasswords(url)

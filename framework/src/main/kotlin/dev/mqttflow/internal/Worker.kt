@@ -143,9 +143,11 @@ internal class Worker(
     private suspend fun process(work: Work): FailurePolicy? = when (work) {
         is Delivery.Hold -> {
             inHand = work
+            loopMdc.enter(work.message.topic) // for the handler and the lines logged about it
             try {
                 deliver(work.message)
             } finally {
+                loopMdc.leave()
                 inHand = null
                 settle(work, cancelled = !currentCoroutineContext().isActive)
             }
@@ -191,7 +193,6 @@ internal class Worker(
     /** One run of `onMessage`: the exception it threw, or null. */
     private suspend fun tryOnce(message: Message): Exception? {
         running = "onMessage on '${message.topic}'"
-        loopMdc.enter(message.topic)
         val monitor = host.monitor
         val start = if (monitor != null) System.nanoTime() else 0L
         val error = try {
@@ -204,7 +205,6 @@ internal class Worker(
             e
         } finally {
             running = null
-            loopMdc.leave()
         }
         monitor?.handled(consumer.name, System.nanoTime() - start, failed = error != null)
         return error
