@@ -41,7 +41,9 @@ internal class OpsServer(
     val address: InetSocketAddress get() = server.address
 
     init {
-        server.executor = Executors.newFixedThreadPool(THREADS) { r -> Thread(r, "mqttflow-http").apply { isDaemon = true } }
+        server.executor = Executors.newFixedThreadPool(THREADS) { r ->
+            Thread(r, "mqttflow-http").apply { isDaemon = true }
+        }
         server.createContext("/metrics") { it.answer(OK, PROMETHEUS_TEXT, registry.scrape()) }
         server.createContext("/health/live") { health(it) { h -> h.live } }
         server.createContext("/health/ready") { health(it) { h -> h.ready } }
@@ -77,7 +79,7 @@ internal class OpsServer(
     }
 
     private fun HttpExchange.answer(code: Int, type: String, body: String) {
-        use {
+        try {
             val bytes = body.toByteArray(Charsets.UTF_8)
             responseHeaders.add("Content-Type", type)
             responseHeaders.add("Cache-Control", "no-store")
@@ -87,6 +89,8 @@ internal class OpsServer(
                 sendResponseHeaders(code, bytes.size.toLong())
                 responseBody.write(bytes)
             }
+        } finally {
+            close()
         }
     }
 

@@ -58,12 +58,15 @@ internal object OpsSettings {
         val portText = if (colon < 0) t else t.substring(colon + 1)
         val port = portText.toIntOrNull()?.takeIf { it in 1..MAX_PORT }
             ?: throw BadValue("expected [HOST:]PORT with a port from 1 to $MAX_PORT, got $shown")
-        if (host == null) return InetSocketAddress(InetAddress.getLoopbackAddress(), port)
-        if (host.isEmpty()) throw BadValue("expected a host before ':' (or only a port, for 127.0.0.1), got $shown")
-        return try {
-            InetSocketAddress(InetAddress.getByName(host), port)
-        } catch (_: UnknownHostException) {
-            throw BadValue("unknown host '${host.take(MAX_SHOWN)}' in $shown")
+        if (host != null && host.isEmpty()) {
+            throw BadValue("expected a host before ':' (or only a port, for 127.0.0.1), got $shown")
         }
+        return InetSocketAddress(if (host == null) InetAddress.getLoopbackAddress() else resolve(host, shown), port)
+    }
+
+    private fun resolve(host: String, shown: String): InetAddress = try {
+        InetAddress.getByName(host)
+    } catch (e: UnknownHostException) {
+        throw BadValue("unknown host '${host.take(MAX_SHOWN)}' in $shown", e)
     }
 }

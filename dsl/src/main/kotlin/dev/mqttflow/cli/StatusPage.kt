@@ -55,7 +55,8 @@ internal class StatusPage(private val registry: MeterRegistry, private val facts
         }
         val h = snapshot.health
         append("<p id=\"connection\" class=\"${snapshot.connection.name.lowercase()}\">")
-        append("broker ${e(snapshot.broker)}: <b>${snapshot.connection.name.lowercase()}</b> since ${time(snapshot.since)}")
+        val state = snapshot.connection.name.lowercase()
+        append("broker ${e(snapshot.broker)}: <b>$state</b> since ${time(snapshot.since)}")
         append("</p>\n<p id=\"health\">live: <b>${h.live}</b>, ready: <b>${h.ready}</b>")
         h.reasons.forEach { append("<br>• ").append(e(it)) }
         append("</p>\n")
@@ -83,7 +84,8 @@ internal class StatusPage(private val registry: MeterRegistry, private val facts
     private fun StringBuilder.rates(s: FlowSnapshot) {
         val totals = received()
         val rates = rates()
-        append("<h2>Messages</h2>\n<table id=\"rates\"><tr><th>consumer</th><th>received</th><th>per second (last minute)</th></tr>\n")
+        append("<h2>Messages</h2>\n<table id=\"rates\"><tr><th>consumer</th><th>received</th>")
+        append("<th>per second (last minute)</th></tr>\n")
         for (consumer in (s.workers.map { it.consumer } + totals.keys).distinct().sorted()) {
             val rate = rates?.get(consumer)?.let { "%.2f".format(it) } ?: "…"
             append("<tr><td>${e(consumer)}</td><td>${(totals[consumer] ?: 0.0).toLong()}</td><td>$rate</td></tr>\n")
@@ -95,7 +97,8 @@ internal class StatusPage(private val registry: MeterRegistry, private val facts
         append("<h2>Recent failures</h2>\n")
         if (s.recentFailures.isEmpty()) append("<p id=\"failures\">none</p>\n")
         if (s.recentFailures.isNotEmpty()) {
-            append("<table id=\"failures\"><tr><th>when</th><th>worker</th><th>handler</th><th>topic</th><th>error</th></tr>\n")
+            append("<table id=\"failures\"><tr><th>when</th><th>worker</th><th>handler</th><th>topic</th>")
+            append("<th>error</th></tr>\n")
             for (f in s.recentFailures) {
                 append("<tr><td>${time(f.at)}</td><td>${e(f.worker)}</td><td>${e(f.handler)}</td>")
                 append("<td>${e(f.topic ?: "")}</td><td>${e(f.error)}</td></tr>\n")
@@ -105,7 +108,8 @@ internal class StatusPage(private val registry: MeterRegistry, private val facts
         append("<h2>Recent dead letters</h2>\n")
         if (s.recentDeadLetters.isEmpty()) append("<p id=\"dead-letters\">none</p>\n")
         if (s.recentDeadLetters.isNotEmpty()) {
-            append("<table id=\"dead-letters\"><tr><th>when</th><th>worker</th><th>topic</th><th>sent to</th><th>attempts</th></tr>\n")
+            append("<table id=\"dead-letters\"><tr><th>when</th><th>worker</th><th>topic</th><th>sent to</th>")
+            append("<th>attempts</th></tr>\n")
             for (d in s.recentDeadLetters) {
                 append("<tr><td>${time(d.at)}</td><td>${e(d.worker)}</td><td>${e(d.topic)}</td>")
                 append("<td>${e(d.deadLetterTopic)}</td><td>${d.attempts}</td></tr>\n")
@@ -130,6 +134,8 @@ internal class StatusPage(private val registry: MeterRegistry, private val facts
         private const val SAMPLE_SECONDS = 5L
         private const val WINDOW_SAMPLES = 13 // one minute of samples, both ends included
         private const val NANOS = 1e9
+        private const val DEL = 0x7f
+        private const val LAST_C1 = 0x9f
         private val TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC)
         private const val STYLE = "body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}" +
             "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:3px 8px;" +
@@ -146,7 +152,7 @@ internal class StatusPage(private val registry: MeterRegistry, private val facts
                     c == '>' -> append("&gt;")
                     c == '&' -> append("&amp;")
                     c == '"' -> append("&quot;")
-                    c.code < ' '.code || c.code in 0x7f..0x9f -> append("\\u%04x".format(c.code))
+                    c.code < ' '.code || c.code in DEL..LAST_C1 -> append("\\u%04x".format(c.code))
                     else -> append(c)
                 }
             }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger
  * Meters are looked up once per consumer and QoS, then kept: recording a message costs a map
  * read and a counter increment. Gauges read the run's [FlowStatus] when the registry is scraped.
  */
+@Suppress("SpreadOperator") // the percentiles, once per meter created, not per message
 public class MicrometerMonitor(private val registry: MeterRegistry) : FlowMonitor {
     private val received = ConcurrentHashMap<String, Array<Counter>>()
     private val durations = ConcurrentHashMap<String, Pair<Timer, Timer>>()

@@ -80,7 +80,6 @@ internal class WorkerMdc(private val worker: String, private val consumer: Strin
 private const val FIRST_PRINTABLE = 0x20
 private const val DEL = 0x7f
 private const val LAST_C1 = 0x9f
-private const val HEX = 16
 
 /** Whether [c] is a control character (C0, DEL, C1) or a line/paragraph separator. */
 internal fun isControl(c: Char): Boolean =
@@ -93,11 +92,11 @@ internal fun isControl(c: Char): Boolean =
  */
 internal fun String.forLog(): String {
     if (none(::isControl)) return this
-    val out = StringBuilder(length + 8)
+    val out = StringBuilder()
     for (c in this) {
         when {
             c == '\\' -> out.append("\\\\")
-            isControl(c) -> out.append("\\u").append(c.code.toString(HEX).padStart(4, '0'))
+            isControl(c) -> out.append("\\u%04x".format(c.code))
             else -> out.append(c)
         }
     }
