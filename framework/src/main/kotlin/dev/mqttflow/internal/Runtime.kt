@@ -326,7 +326,7 @@ internal class Runtime(
             workerLog.warn(
                 "worker '{}': no handler for layer messages of type '{}'; such messages are skipped",
                 worker.name,
-                type,
+                type.forLog(),
             )
         }
     }

@@ -179,7 +179,7 @@ internal class Worker(
             log.warn(
                 "worker '{}': onMessage threw on topic '{}' (attempt {} of {}): {}; retrying in {} ms",
                 name,
-                message.topic,
+                message.topic.forLog(),
                 attempt,
                 retry.retries + 1,
                 error.toString(),

@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3DisconnectException
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.errors.PublishException
+import dev.mqttflow.internal.forLog
 import dev.mqttflow.internal.outbox.DurableOutbox
 import dev.mqttflow.internal.outbox.WaitingPublishes
 import dev.mqttflow.protocol.Publish
@@ -58,7 +59,11 @@ internal class Publisher(config: MqttFlowConfig, private val send: suspend (Publ
                 throw e
             } catch (e: Exception) {
                 // Refused by the broker (a topic it no longer allows, say): retrying will not help.
-                log.warn("a stored publish to '{}' failed and is dropped from the outbox: {}", publish.topic, e.message)
+                log.warn(
+                    "a stored publish to '{}' failed and is dropped from the outbox: {}",
+                    publish.topic.forLog(),
+                    e.message,
+                )
             }
             store.remove(id)
         }
