@@ -95,7 +95,7 @@ public class MqttFlow @JvmOverloads constructor(
                 clock,
                 layer,
                 failurePolicy,
-                context = opened.fold(EmptyCoroutineContext as CoroutineContext) { acc, it -> acc + it.second },
+                context = opened.fold(EmptyCoroutineContext as CoroutineContext) { acc, (_, element) -> acc + element },
                 plugins = plugins,
             )
             try {

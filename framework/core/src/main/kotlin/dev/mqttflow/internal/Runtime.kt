@@ -1,11 +1,11 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.MqttFlowPlugin
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.connection.ConnectionEvent
 import dev.mqttflow.consumer.Consumer
-import dev.mqttflow.MqttFlowPlugin
 import dev.mqttflow.errors.ConnectionException
 import dev.mqttflow.errors.NoConsumerRunningException
 import dev.mqttflow.layer.ChannelLayer
