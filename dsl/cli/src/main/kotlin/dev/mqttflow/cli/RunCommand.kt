@@ -120,7 +120,9 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
             layer = ChannelLayer.fromUrl(plan.layerUrl)
             database = openDatabase(plan, consumers)
             log.info("running {} consumer(s): {}", consumers.size, consumers.joinToString { it.name })
-            val flows = { config: MqttFlowConfig -> MqttFlow(config, layer = layer, plugins = listOf(DatabasePlugin(database))) }
+            val flows = { config: MqttFlowConfig ->
+                MqttFlow(config, layer = layer, plugins = listOf(DatabasePlugin(database)))
+            }
             val runner = Runner(context.signals, context.halt, context.err::println, flows)
             if (watch && scripts != null) {
                 // The scripts' consumers start through the reloader, which swaps them on edits.

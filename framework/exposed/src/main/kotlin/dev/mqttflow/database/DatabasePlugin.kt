@@ -18,8 +18,8 @@ import kotlin.coroutines.EmptyCoroutineContext
  */
 public class DatabasePlugin @JvmOverloads constructor(private val database: MqttFlowDatabase? = null) :
     MqttFlowPlugin {
-    override suspend fun open(consumers: List<Consumer>): CoroutineContext =
-        database ?: if (declaredTables(consumers).isEmpty()) EmptyCoroutineContext else MqttFlowDatabase.fromEnvironment()
+    override suspend fun open(consumers: List<Consumer>): CoroutineContext = database
+        ?: if (declaredTables(consumers).isEmpty()) EmptyCoroutineContext else MqttFlowDatabase.fromEnvironment()
 
     override suspend fun beforeStart(consumers: List<Consumer>, context: CoroutineContext) {
         val tables = declaredTables(consumers)

@@ -29,8 +29,7 @@ public fun ConsumerBuilder.tables(vararg tables: Table) {
 private class DeclaredTables(val tables: List<Table>)
 
 /** The tables [consumers] declare, each once. */
-public fun declaredTables(consumers: Iterable<Consumer>): List<Table> =
-    consumers.flatMap { consumer ->
-        (consumer as? DeclaresTables)?.tables.orEmpty() +
-            (consumer as? HasExtras)?.extras.orEmpty().filterIsInstance<DeclaredTables>().flatMap { it.tables }
-    }.distinct()
+public fun declaredTables(consumers: Iterable<Consumer>): List<Table> = consumers.flatMap { consumer ->
+    (consumer as? DeclaresTables)?.tables.orEmpty() +
+        (consumer as? HasExtras)?.extras.orEmpty().filterIsInstance<DeclaredTables>().flatMap { it.tables }
+}.distinct()

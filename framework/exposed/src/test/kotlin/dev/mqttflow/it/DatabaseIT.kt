@@ -84,7 +84,8 @@ class DatabaseIT :
             RawClient(broker.port).use { raw ->
                 raw.subscribe("it/db-out")
                 val ready = CompletableDeferred<Unit>()
-                val job = launch { MqttFlow(config, plugins = listOf(DatabasePlugin(db))).run(RecordingConsumer(ready)) }
+                val job =
+                    launch { MqttFlow(config, plugins = listOf(DatabasePlugin(db))).run(RecordingConsumer(ready)) }
                 withTimeout(20.seconds) { ready.await() }
                 io { raw.publish("it/db/kitchen", "21.5") }
                 io { raw.next() } shouldBe ("it/db-out" to "rows=1")
