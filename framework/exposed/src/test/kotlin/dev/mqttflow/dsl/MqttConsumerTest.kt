@@ -1,6 +1,5 @@
 package dev.mqttflow.dsl
 
-import dev.mqttflow.database.DeclaresTables
 import dev.mqttflow.database.declaredTables
 import dev.mqttflow.database.tables
 import io.kotest.assertions.throwables.shouldThrow
@@ -38,7 +37,7 @@ class MqttConsumerTest :
             val first = mqttConsumer("first") { tables(a, b, a) }
             val second = mqttConsumer("second") { tables(b) }
             val plain = mqttConsumer("plain") { }
-            (first as DeclaresTables).tables shouldBe listOf(a, b)
+            declaredTables(listOf(first)) shouldBe listOf(a, b)
             declaredTables(listOf(first, second, plain)) shouldBe listOf(a, b)
         }
     })
