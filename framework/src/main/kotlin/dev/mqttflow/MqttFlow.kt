@@ -1,9 +1,11 @@
 package dev.mqttflow
 
+import dev.mqttflow.automation.needsDurableStore
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.connection.BrokerConnection
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.database.automationContext
 import dev.mqttflow.database.declaredTables
 import dev.mqttflow.internal.Runtime
 import dev.mqttflow.internal.RuntimeControl
@@ -45,7 +47,8 @@ import kotlin.time.Clock
  *
  * [database] is what handlers reach with `transaction { … }`; the tables consumers declare are
  * created there at startup if missing. Left null, a database is opened only when a consumer
- * declares tables: the one `MQTTFLOW_DB_URL` names, else the SQLite file `mqttflow.db`.
+ * declares tables or durable timers/state: the one `MQTTFLOW_DB_URL` names, else the SQLite file
+ * `mqttflow.db`. Durable timers and stored state live in that database (without one: in memory).
  */
 public class MqttFlow @JvmOverloads constructor(
     private val config: MqttFlowConfig = MqttFlowConfig(),
@@ -86,7 +89,8 @@ public class MqttFlow @JvmOverloads constructor(
         control: (suspend ConsumerControl.() -> Unit)?,
     ) {
         val tables = declaredTables(consumers)
-        val db = database ?: if (tables.isEmpty()) null else MqttFlowDatabase.fromEnvironment()
+        val durable = tables.isNotEmpty() || needsDurableStore(consumers)
+        val db = database ?: if (durable) MqttFlowDatabase.fromEnvironment() else null
         try {
             val runtime = Runtime(
                 connectionFactory(config),
@@ -95,7 +99,7 @@ public class MqttFlow @JvmOverloads constructor(
                 clock,
                 layer,
                 failurePolicy,
-                context = db ?: EmptyCoroutineContext,
+                context = db?.let { automationContext(it) } ?: EmptyCoroutineContext,
             )
             try {
                 runtime.start(consumers)

@@ -1,5 +1,7 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.automation.AutomationStore
+import dev.mqttflow.automation.InMemoryAutomationStore
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.connection.BrokerConnection
@@ -67,6 +69,8 @@ internal class Runtime(
     private val workerLog = LoggerFactory.getLogger("mqttflow.worker")
     private val job = SupervisorJob()
     val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
+    override val automationStore: AutomationStore =
+        scope.coroutineContext[AutomationStore] ?: InMemoryAutomationStore()
     val router = Router(connection, clock, persistentSession = config.persistentSession)
     private val supervisor = Supervisor()
     private val workers = ConcurrentHashMap.newKeySet<Worker>()

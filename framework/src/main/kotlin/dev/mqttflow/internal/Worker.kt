@@ -1,12 +1,10 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.automation.declaredTimers
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.layer.ChannelLayer
-import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
-import dev.mqttflow.protocol.ChannelSend
-import dev.mqttflow.protocol.GroupSend
 import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
@@ -14,6 +12,7 @@ import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
 import dev.mqttflow.protocol.Subscribe
 import dev.mqttflow.protocol.Unsubscribe
+import dev.mqttflow.internal.timers.TimerEngine
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
@@ -90,7 +89,10 @@ internal class Worker(
         (baseContext[ContinuationInterceptor] as? CoroutineDispatcher ?: kotlinx.coroutines.Dispatchers.Default)
             .limitedParallelism(1)
 
-    override val coroutineContext: CoroutineContext = baseContext + serial + job + CoroutineName(name) +
+    /** Its durable timers: restored before `onConnect`, fired through the inbox. */
+    private val timers = TimerEngine(name, declaredTimers(consumer), host.automationStore, host.clock, this, ::offer)
+
+    override val coroutineContext: CoroutineContext = baseContext + serial + job + CoroutineName(name) + timers +
         CoroutineExceptionHandler { _, e -> host.coroutineFailed(this@Worker, e) }
 
     override val workerName: String get() = name
@@ -106,7 +108,8 @@ internal class Worker(
     fun start() {
         loop = launch {
             val outcome = try {
-                handle(ON_CONNECT, null) { consumer.onConnect(this@Worker) }
+                handle(RESTORE, null) { timers.restore() }
+                    ?: handle(ON_CONNECT, null) { consumer.onConnect(this@Worker) }
             } finally {
                 connected.complete(Unit)
             }
@@ -146,6 +149,8 @@ internal class Worker(
         }
 
         is FailureWork -> handle("onWorkerFailure", null) { consumer.onWorkerFailure(this@Worker, work.failure) }
+
+        is TimerWork -> handle("timer '${work.timer}' (key '${work.key}')", null) { timers.fire(work, this@Worker) }
     }
 
     /**
@@ -341,56 +346,11 @@ internal class Worker(
     companion object {
         const val MASTER = "master"
         const val SPAWNED = "worker"
+        private const val RESTORE = "restoring its timers"
         private val LAYER_RETRY = 1.seconds
         private const val MAX_BACKOFF = 1024
 
         /** How long a cancelled handler or timer may take to end before it is abandoned. */
         val MARGIN = 500.milliseconds
-    }
-}
-
-/** What a worker is: its consumer, identity, parameters, failure policy and lineage. */
-internal data class WorkerSpec(
-    val consumer: Consumer,
-    val appId: Int,
-    val instanceType: String,
-    val params: Map<String, Any?>,
-    val policy: FailurePolicy? = null,
-    /** The master that spawned this worker; null for top-level consumers. */
-    val supervisor: Worker? = null,
-    /** How often this app id was restarted before this instance. */
-    val restarts: Int = 0,
-    val name: String = if (appId == 0) consumer.name else "${consumer.name}@$appId",
-)
-
-/**
- * The layer as a worker sees it: sends go through [WorkerHost.perform] (so the test kit sees them
- * as actions), and the groups its own channel joins are remembered, to leave them when it stops.
- */
-private class WorkerLayer(
-    private val worker: Worker,
-    private val host: WorkerHost,
-    private val groups: MutableSet<String>,
-) : ChannelLayer by host.layer {
-    override suspend fun send(channel: String, message: LayerMessage) {
-        host.perform(worker, ChannelSend(channel, message))
-    }
-
-    override suspend fun groupSend(group: String, message: LayerMessage) {
-        host.perform(worker, GroupSend(group, message))
-    }
-
-    override suspend fun groupAdd(group: String, channel: String) {
-        host.layer.groupAdd(group, channel)
-        if (channel == worker.channelName) groups += group
-    }
-
-    override suspend fun groupDiscard(group: String, channel: String) {
-        host.layer.groupDiscard(group, channel)
-        if (channel == worker.channelName) groups -= group
-    }
-
-    override fun close() {
-        // the runtime's layer is closed by whoever created it, not by a worker
     }
 }

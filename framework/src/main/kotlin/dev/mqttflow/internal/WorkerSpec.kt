@@ -1,0 +1,54 @@
+package dev.mqttflow.internal
+
+import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.LayerMessage
+import dev.mqttflow.protocol.ChannelSend
+import dev.mqttflow.protocol.GroupSend
+import dev.mqttflow.worker.FailurePolicy
+
+/** What a worker is: its consumer, identity, parameters, failure policy and lineage. */
+internal data class WorkerSpec(
+    val consumer: Consumer,
+    val appId: Int,
+    val instanceType: String,
+    val params: Map<String, Any?>,
+    val policy: FailurePolicy? = null,
+    /** The master that spawned this worker; null for top-level consumers. */
+    val supervisor: Worker? = null,
+    /** How often this app id was restarted before this instance. */
+    val restarts: Int = 0,
+    val name: String = if (appId == 0) consumer.name else "${consumer.name}@$appId",
+)
+
+/**
+ * The layer as a worker sees it: sends go through [WorkerHost.perform] (so the test kit sees them
+ * as actions), and the groups its own channel joins are remembered, to leave them when it stops.
+ */
+internal class WorkerLayer(
+    private val worker: Worker,
+    private val host: WorkerHost,
+    private val groups: MutableSet<String>,
+) : ChannelLayer by host.layer {
+    override suspend fun send(channel: String, message: LayerMessage) {
+        host.perform(worker, ChannelSend(channel, message))
+    }
+
+    override suspend fun groupSend(group: String, message: LayerMessage) {
+        host.perform(worker, GroupSend(group, message))
+    }
+
+    override suspend fun groupAdd(group: String, channel: String) {
+        host.layer.groupAdd(group, channel)
+        if (channel == worker.channelName) groups += group
+    }
+
+    override suspend fun groupDiscard(group: String, channel: String) {
+        host.layer.groupDiscard(group, channel)
+        if (channel == worker.channelName) groups -= group
+    }
+
+    override fun close() {
+        // the runtime's layer is closed by whoever created it, not by a worker
+    }
+}
