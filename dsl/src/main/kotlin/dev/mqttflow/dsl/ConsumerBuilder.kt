@@ -53,6 +53,10 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     private var failure: FailureHandler? = null
     private val tables = mutableListOf<Table>()
 
+    /** Timers, states and stores declared with the builders of AutomationBuilders.kt. */
+    @PublishedApi
+    internal val automation: Automation = Automation(name)
+
     /**
      * Declares the Exposed tables this consumer uses; they are created at startup if missing.
      * Handlers reach them with `transaction { … }` from `dev.mqttflow.database`.
@@ -143,6 +147,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         failure,
         tables.distinct(),
         retry,
+        automation,
     )
 }
 

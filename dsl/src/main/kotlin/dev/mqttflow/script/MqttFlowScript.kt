@@ -62,6 +62,7 @@ public object ScriptDefaults {
         "dev.mqttflow.protocol.*",
         "dev.mqttflow.layer.*",
         "dev.mqttflow.worker.*",
+        "dev.mqttflow.automation.*",
         "dev.mqttflow.script.json",
         "dev.mqttflow.script.publishJson",
         "kotlin.time.Duration",

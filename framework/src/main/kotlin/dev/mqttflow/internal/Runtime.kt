@@ -68,9 +68,8 @@ internal class Runtime(
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val workerLog = LoggerFactory.getLogger("mqttflow.worker")
     private val job = SupervisorJob()
-    val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
-    override val automationStore: AutomationStore =
-        scope.coroutineContext[AutomationStore] ?: InMemoryAutomationStore()
+    override val automationStore: AutomationStore = context[AutomationStore] ?: InMemoryAutomationStore()
+    val scope = CoroutineScope(context + automationStore + dispatcher + job + CoroutineName("mqttflow"))
     val router = Router(connection, clock, persistentSession = config.persistentSession)
     private val supervisor = Supervisor()
     private val workers = ConcurrentHashMap.newKeySet<Worker>()

@@ -180,6 +180,13 @@ internal class TimerEngine(
             return engine
         }
 
+        /** The worker running the caller and its store, for stored values; [what] names the caller in the error. */
+        suspend fun owner(what: String): Pair<String, AutomationStore> {
+            val engine = currentCoroutineContext()[Key]
+                ?: error("$what used outside a handler: call it from a handler or timer body")
+            return engine.owner to engine.store
+        }
+
         private fun CoroutineContext.isActiveJob(): Boolean = this[Job]?.isActive ?: true
     }
 }
