@@ -12,9 +12,9 @@ import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.nullableFlag
 import com.github.ajalt.clikt.parameters.options.option
 import dev.mqttflow.MqttFlow
+import dev.mqttflow.automation.needsDurableStore
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
-import dev.mqttflow.automation.needsDurableStore
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.database.declaredTables
 import dev.mqttflow.layer.ChannelLayer

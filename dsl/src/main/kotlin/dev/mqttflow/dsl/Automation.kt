@@ -35,7 +35,9 @@ internal class Automation(private val consumer: String) {
     }
 
     fun <T : Any> state(state: State<T>): State<T> {
-        check(states.none { it.topic == state.topic }) { "consumer '$consumer' declares state(\"${state.topic}\") twice" }
+        check(states.none { it.topic == state.topic }) {
+            "consumer '$consumer' declares state(\"${state.topic}\") twice"
+        }
         states += state
         return state
     }

@@ -70,8 +70,9 @@ public class State<T : Any> internal constructor(
         val newPrint = parsed?.toString()
         if (!seen || newPrint != print) {
             val stored = if (!seen) STORE.get(topic, Stored.serializer()) else null
-            val start = if (stored != null && stored.print == newPrint) Instant.fromEpochMilliseconds(stored.sinceMs) else now
-            if (stored == null || stored.print != newPrint) STORE.put(topic, Stored(newPrint, start.toEpochMilliseconds()), Stored.serializer())
+            val kept = stored?.takeIf { it.print == newPrint }
+            val start = kept?.let { Instant.fromEpochMilliseconds(it.sinceMs) } ?: now
+            if (kept == null) STORE.put(topic, Stored(newPrint, start.toEpochMilliseconds()), Stored.serializer())
             since = start
             print = newPrint
             seen = true

@@ -34,14 +34,15 @@ public class KeyValueStore(
         put(key, value, serializer<T>())
     }
 
-    /** The value under [key] decoded with [serializer], or null. A value that no longer decodes throws naming the key. */
+    /** The value under [key] decoded with [serializer], or null; a value that no longer decodes throws naming it. */
     public suspend fun <T> get(key: String, serializer: KSerializer<T>): T? {
         val (owner, store) = where()
         val json = store.value(owner, name, key) ?: return null
         return try {
             Json.decodeFromString(serializer, json)
         } catch (e: IllegalArgumentException) {
-            throw IllegalStateException("kv '$name': the value of '$key' ($json) is not a ${serializer.descriptor.serialName}", e)
+            val type = serializer.descriptor.serialName
+            throw IllegalStateException("kv '$name': the value of '$key' ($json) is not a $type", e)
         }
     }
 

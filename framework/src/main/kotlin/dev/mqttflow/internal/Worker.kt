@@ -3,6 +3,7 @@ package dev.mqttflow.internal
 import dev.mqttflow.automation.declaredTimers
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.internal.timers.TimerEngine
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.KillWorker
@@ -12,7 +13,6 @@ import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.SpawnWorker
 import dev.mqttflow.protocol.Subscribe
 import dev.mqttflow.protocol.Unsubscribe
-import dev.mqttflow.internal.timers.TimerEngine
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred

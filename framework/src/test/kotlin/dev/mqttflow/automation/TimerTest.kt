@@ -172,8 +172,9 @@ class TimerTest :
 
         test("a stored timer the consumer no longer declares is dropped at start") {
             consumerTest(TimerLights()) {
-                store.saveTimer(StoredTimer("lights", "gone", "hall", Instant.parse("2025-01-01T00:01:00Z"), "\"hall\""))
-                store.saveTimer(StoredTimer("lights", "off", "attic", Instant.parse("2025-01-01T00:01:00Z"), "\"attic\""))
+                val due = Instant.parse("2025-01-01T00:01:00Z")
+                store.saveTimer(StoredTimer("lights", "gone", "hall", due, "\"hall\""))
+                store.saveTimer(StoredTimer("lights", "off", "attic", due, "\"attic\""))
                 connect()
                 store.timers("lights").map { it.timer } shouldBe listOf("off")
                 advanceTimeBy(1.minutes)
