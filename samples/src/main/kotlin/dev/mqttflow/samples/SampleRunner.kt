@@ -4,6 +4,7 @@ import dev.mqttflow.MqttFlow
 import dev.mqttflow.broker.EmbeddedBroker
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.DatabasePlugin
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.errors.MqttFlowException
 import dev.mqttflow.layer.ChannelLayer
@@ -70,7 +71,7 @@ private fun runWithBroker(
                 it.name
             }} (Ctrl-C stops)",
         )
-        runUntilInterrupted(MqttFlow(config, layer = layer, database = db), consumers, alongside)
+        runUntilInterrupted(MqttFlow(config, layer = layer, plugins = listOf(DatabasePlugin(db))), consumers, alongside)
     } finally {
         broker?.close()
     }

@@ -8,6 +8,7 @@ import dev.mqttflow.broker.EmbeddedBroker
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.database.DatabasePlugin
 import dev.mqttflow.database.DeclaresTables
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.layer.ChannelLayer
@@ -98,7 +99,10 @@ suspend fun runSampleFlow(
     val signalled = SignalsReady(consumer, ready)
     RawClient(broker.port).use { raw ->
         val config = MqttFlowConfig(host = "127.0.0.1", port = broker.port)
-        val job = launch { MqttFlow(config, clock = clock, layer = layer, database = db).run(signalled) }
+        val job =
+            launch {
+                MqttFlow(config, clock = clock, layer = layer, plugins = listOf(DatabasePlugin(db))).run(signalled)
+            }
         withTimeout(20.seconds) { ready.await() }
         try {
             block(raw)

@@ -1,6 +1,7 @@
 package dev.mqttflow.samples.layer
 
 import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.fromUrl
 import dev.mqttflow.layer.groupSend
 import dev.mqttflow.samples.exitOnConfigError
 import dev.mqttflow.samples.runSample

@@ -3,6 +3,7 @@ package dev.mqttflow.samples.layer
 import dev.mqttflow.errors.ConfigException
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
+import dev.mqttflow.layer.fromUrl
 import dev.mqttflow.samples.exitOnConfigError
 import kotlinx.coroutines.runBlocking
 

@@ -2,6 +2,7 @@ package dev.mqttflow.samples.lights
 
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.publish
+import dev.mqttflow.database.tables
 import dev.mqttflow.database.transaction
 import dev.mqttflow.dsl.mqttConsumer
 import dev.mqttflow.samples.runSample

@@ -3,6 +3,7 @@ package dev.mqttflow.samples.rooms
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.consumer.publish
+import dev.mqttflow.database.tables
 import dev.mqttflow.database.transaction
 import dev.mqttflow.dsl.mqttConsumer
 import dev.mqttflow.errors.WorkerException

@@ -3,6 +3,7 @@ package dev.mqttflow.samples.layer
 import dev.mqttflow.broker.EmbeddedBroker
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.RedisServer
+import dev.mqttflow.layer.fromUrl
 import dev.mqttflow.samples.runSampleFlow
 import dev.mqttflow.samples.sqliteIn
 import io.kotest.core.spec.style.FunSpec
