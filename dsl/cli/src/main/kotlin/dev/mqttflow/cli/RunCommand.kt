@@ -12,6 +12,7 @@ import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.nullableFlag
 import com.github.ajalt.clikt.parameters.options.option
 import dev.mqttflow.MqttFlow
+import dev.mqttflow.automation.needsDurableStore
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.database.DatabasePlugin
@@ -163,9 +164,9 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         return settings to (explicit ?: ".env")
     }
 
-    /** The database `--db-url` names; or, without it, one only when a consumer declares tables. */
+    /** The database `--db-url` names; or, without it, one only when a consumer declares tables, timers or state. */
     private fun openDatabase(plan: RunPlan, consumers: List<Consumer>): MqttFlowDatabase? {
-        if (plan.dbUrl == null && declaredTables(consumers).isEmpty()) return null
+        if (plan.dbUrl == null && declaredTables(consumers).isEmpty() && !needsDurableStore(consumers)) return null
         return MqttFlowDatabase.fromOption(plan.dbUrl, context.env)
     }
 

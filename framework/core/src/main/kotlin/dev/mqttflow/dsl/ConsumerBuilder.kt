@@ -53,6 +53,10 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     private var failure: FailureHandler? = null
     private val extras = mutableListOf<Any>()
 
+    /** Timers, states and stores declared with the builders of AutomationBuilders.kt. */
+    @PublishedApi
+    internal val automation: Automation = Automation(name)
+
     /**
      * For modules that extend this DSL (mqttflow-exposed's `tables(…)`): attaches [extra] to the
      * consumer being described, where a [dev.mqttflow.MqttFlowPlugin] finds it
@@ -145,6 +149,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         failure,
         extras.toList(),
         retry,
+        automation,
     )
 }
 

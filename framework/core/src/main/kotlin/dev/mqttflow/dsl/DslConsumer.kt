@@ -1,5 +1,7 @@
 package dev.mqttflow.dsl
 
+import dev.mqttflow.automation.DeclaresTimers
+import dev.mqttflow.automation.Timer
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.consumer.HasExtras
@@ -21,16 +23,23 @@ internal class DslConsumer(
     private val failure: FailureHandler?,
     override val extras: List<Any> = emptyList(),
     override val onFailure: RetryPolicy? = null,
+    private val automation: Automation = Automation(name),
 ) : Consumer,
-    HasExtras {
+    HasExtras,
+    DeclaresTimers {
+    override val timers: List<Timer<*>> = automation.timers
+    override val storesValues: Boolean get() = automation.storesValues
+
     private val log = LoggerFactory.getLogger("mqttflow.dsl")
     private val unhandled = ConcurrentHashMap.newKeySet<String>()
 
     override suspend fun onConnect(context: ConsumerContext) {
+        automation.onConnect(context)
         connect?.invoke(context)
     }
 
     override suspend fun onMessage(context: ConsumerContext, message: Message) {
+        val isState = automation.onMessage(context, message)
         for ((pattern, handler) in routes) {
             val vars = pattern.match(message.topic) ?: continue
             handler(context, if (vars.isEmpty()) message else message.withVars(vars))
@@ -39,7 +48,7 @@ internal class DslConsumer(
         val handler = fallback
         if (handler != null) {
             handler(context, message)
-        } else if (unhandled.size < MAX_REMEMBERED && unhandled.add(message.topic)) {
+        } else if (!isState && unhandled.size < MAX_REMEMBERED && unhandled.add(message.topic)) {
             log.warn(
                 "consumer '{}': no onMessage handler matches topic '{}' (patterns: {}); such messages are skipped",
                 name,

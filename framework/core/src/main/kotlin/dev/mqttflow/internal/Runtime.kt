@@ -1,5 +1,7 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.automation.AutomationStore
+import dev.mqttflow.automation.InMemoryAutomationStore
 import dev.mqttflow.MqttFlowPlugin
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
@@ -68,7 +70,8 @@ internal class Runtime(
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val workerLog = LoggerFactory.getLogger("mqttflow.worker")
     private val job = SupervisorJob()
-    val scope = CoroutineScope(context + dispatcher + job + CoroutineName("mqttflow"))
+    override val automationStore: AutomationStore = context[AutomationStore] ?: InMemoryAutomationStore()
+    val scope = CoroutineScope(context + automationStore + dispatcher + job + CoroutineName("mqttflow"))
     val router = Router(connection, clock, persistentSession = config.persistentSession, monitor)
     val status = RuntimeStatus(this, monitor)
     private val supervisor = Supervisor()

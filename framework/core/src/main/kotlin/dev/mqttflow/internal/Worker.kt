@@ -1,7 +1,9 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.automation.declaredTimers
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.internal.timers.TimerEngine
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.KillWorker
@@ -97,7 +99,10 @@ internal class Worker(
         (baseContext[ContinuationInterceptor] as? CoroutineDispatcher ?: kotlinx.coroutines.Dispatchers.Default)
             .limitedParallelism(1)
 
-    override val coroutineContext: CoroutineContext = baseContext + serial + job + CoroutineName(name) + mdc +
+    /** Its durable timers: restored before `onConnect`, fired through the inbox. */
+    private val timers = TimerEngine(name, declaredTimers(consumer), host.automationStore, host.clock, this, ::offer)
+
+    override val coroutineContext: CoroutineContext = baseContext + serial + job + CoroutineName(name) + timers + mdc +
         CoroutineExceptionHandler { _, e -> host.coroutineFailed(this@Worker, e) }
 
     override val workerName: String get() = name
@@ -114,7 +119,8 @@ internal class Worker(
         host.monitor?.workerStarted(consumer.name)
         loop = launch(loopMdc) {
             val outcome = try {
-                handle(ON_CONNECT, null) { consumer.onConnect(this@Worker) }
+                handle(RESTORE, null) { timers.restore() }
+                    ?: handle(ON_CONNECT, null) { consumer.onConnect(this@Worker) }
             } finally {
                 connected.complete(Unit)
             }
@@ -159,6 +165,8 @@ internal class Worker(
         }
 
         is FailureWork -> handle("onWorkerFailure", null) { consumer.onWorkerFailure(this@Worker, work.failure) }
+
+        is TimerWork -> handle("timer '${work.timer}' (key '${work.key}')", null) { timers.fire(work, this@Worker) }
     }
 
     /**
@@ -368,6 +376,7 @@ internal class Worker(
     companion object {
         const val MASTER = "master"
         const val SPAWNED = "worker"
+        private const val RESTORE = "restoring its timers"
         private val LAYER_RETRY = 1.seconds
         private const val MAX_BACKOFF = 1024
 
@@ -375,17 +384,3 @@ internal class Worker(
         val MARGIN = 500.milliseconds
     }
 }
-
-/** What a worker is: its consumer, identity, parameters, failure policy and lineage. */
-internal data class WorkerSpec(
-    val consumer: Consumer,
-    val appId: Int,
-    val instanceType: String,
-    val params: Map<String, Any?>,
-    val policy: FailurePolicy? = null,
-    /** The master that spawned this worker; null for top-level consumers. */
-    val supervisor: Worker? = null,
-    /** How often this app id was restarted before this instance. */
-    val restarts: Int = 0,
-    val name: String = if (appId == 0) consumer.name else "${consumer.name}@$appId",
-)

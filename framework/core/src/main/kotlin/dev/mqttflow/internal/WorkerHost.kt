@@ -16,6 +16,9 @@ internal interface WorkerHost {
     /** The injected clock. */
     val clock: Clock
 
+    /** Where the workers' durable timers and stored state live. */
+    val automationStore: dev.mqttflow.automation.AutomationStore
+
     /** The channel layer the workers share. */
     val layer: ChannelLayer
 

@@ -1,6 +1,7 @@
 package dev.mqttflow.database
 
 import dev.mqttflow.MqttFlowPlugin
+import dev.mqttflow.automation.needsDurableStore
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.errors.WorkerException
 import kotlin.coroutines.CoroutineContext
@@ -9,17 +10,25 @@ import kotlin.coroutines.EmptyCoroutineContext
 /**
  * Gives a run of [dev.mqttflow.MqttFlow] its database: every worker's context holds it (where
  * `transaction { … }` finds it), and the tables a consumer declares are created there, if missing,
- * before its first worker starts.
+ * before its first worker starts. Durable timers and stored state live there too
+ * ([ExposedAutomationStore]).
  *
  * Found on the classpath with no [database] (mqttflow-exposed registers it): a database is then
- * opened only when a consumer declares tables — the one `MQTTFLOW_DB_URL` names, else the SQLite
+ * opened only when a consumer declares tables, durable timers or stored state — the one `MQTTFLOW_DB_URL` names, else the SQLite
  * file `mqttflow.db` — and closed when the run ends. Pass `DatabasePlugin(db)` to choose one; the
  * run does not close a database it was given.
  */
 public class DatabasePlugin @JvmOverloads constructor(private val database: MqttFlowDatabase? = null) :
     MqttFlowPlugin {
-    override suspend fun open(consumers: List<Consumer>): CoroutineContext = database
-        ?: if (declaredTables(consumers).isEmpty()) EmptyCoroutineContext else MqttFlowDatabase.fromEnvironment()
+    override suspend fun open(consumers: List<Consumer>): CoroutineContext {
+        val db = database
+            ?: if (declaredTables(consumers).isEmpty() && !needsDurableStore(consumers)) {
+                return EmptyCoroutineContext
+            } else {
+                MqttFlowDatabase.fromEnvironment()
+            }
+        return automationContext(db)
+    }
 
     override suspend fun beforeStart(consumers: List<Consumer>, context: CoroutineContext) {
         val tables = declaredTables(consumers)

@@ -168,6 +168,20 @@ public class ConsumerTestScope internal constructor(
         session.stop()
     }
 
+    /**
+     * Restarts the consumer as a process restart would: it stops (its `onDisconnect` runs),
+     * [downFor] of virtual time passes with nothing running, and it starts again on the same
+     * broker, clock, database and store — pending durable timers, stored values and retained
+     * messages carried over; timers that came due while down follow their misfire policy.
+     * Actions of the new run are taken with [nextAction] as before.
+     */
+    public suspend fun restart(downFor: Duration = Duration.ZERO) {
+        session.restart(downFor)
+    }
+
+    /** Where the consumer's durable timers and stored values are: look at them, or fill them before [connect]. */
+    public val store: dev.mqttflow.automation.AutomationStore get() = session.store
+
     public companion object {
         /** The runtime settings of a test: production defaults, with the broker named `in-memory`. */
         public val DEFAULT_CONFIG: MqttFlowConfig = MqttFlowConfig(host = "in-memory")

@@ -2,8 +2,11 @@
 
 package dev.mqttflow.testing
 
+import dev.mqttflow.automation.AutomationStore
+import dev.mqttflow.automation.InMemoryAutomationStore
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.database.ExposedAutomationStore
 import dev.mqttflow.database.DatabasePlugin
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.internal.KitObserver
@@ -40,24 +43,30 @@ internal class KitSession(
     val scheduler: TestCoroutineScheduler,
     private val consumer: Consumer,
     private val params: Map<String, Any?>,
-    failurePolicy: FailurePolicy,
-    config: MqttFlowConfig,
+    private val failurePolicy: FailurePolicy,
+    private val config: MqttFlowConfig,
     startTime: Instant,
     val database: MqttFlowDatabase? = null,
-    monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
+    private val monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
 ) : KitObserver {
     val broker = InMemoryBroker()
     val clock: Clock = VirtualClock(startTime, scheduler)
-    private val runtime = KitRuntime(
+    private val sharedLayer: ChannelLayer = InMemoryChannelLayer(clock = clock)
+
+    /** Durable timers and stored state: in the database if the test has one, else in memory; kept across [restart]. */
+    val store: AutomationStore = database?.let { ExposedAutomationStore(it) } ?: InMemoryAutomationStore()
+    private var runtime = newRuntime()
+
+    private fun newRuntime() = KitRuntime(
         connection = broker.connection(CLIENT_ID),
         config = config,
         dispatcher = StandardTestDispatcher(scheduler, "mqttflow-test"),
         clock = clock,
-        layer = InMemoryChannelLayer(clock = clock),
+        layer = sharedLayer,
         failurePolicy = failurePolicy,
         observer = this,
         monitor = monitor,
-        context = database ?: EmptyCoroutineContext,
+        context = (database ?: EmptyCoroutineContext) + store,
         plugins = database?.let { listOf(DatabasePlugin(it)) }.orEmpty(),
     )
 
@@ -205,6 +214,22 @@ internal class KitSession(
         }
         state = State.STOPPED
         runtime.stop()
+    }
+
+    /**
+     * Stops the consumer as [stop] does, lets [downFor] of virtual time pass with nothing running,
+     * and starts it again on a new runtime with the same broker, clock, database and [store]: as a
+     * process restart, with pending timers, retained messages and stored values carried over.
+     */
+    suspend fun restart(downFor: Duration) {
+        require(!downFor.isNegative()) { "restart(downFor = $downFor): the downtime cannot be negative" }
+        check(state == State.RUNNING) { "restart() needs a running consumer: call connect() first" }
+        runtime.stop()
+        scheduler.runCurrent()
+        if (downFor.isPositive()) advanceTimeBy(downFor)
+        runtime = newRuntime()
+        runtime.start(listOf(consumer), params)
+        scheduler.runCurrent()
     }
 
     /** Cancels whatever the runtime still runs, at once; the last resort when a test ends. */
