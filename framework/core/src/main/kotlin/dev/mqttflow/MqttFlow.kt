@@ -9,11 +9,11 @@ import dev.mqttflow.internal.RuntimeControl
 import dev.mqttflow.internal.hivemq.HiveMqConnection
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
-import dev.mqttflow.protocol.Message
 import dev.mqttflow.monitoring.FlowMonitor
 import dev.mqttflow.monitoring.FlowStatus
 import dev.mqttflow.monitoring.Health
 import dev.mqttflow.monitoring.NotStarted
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
@@ -91,6 +91,7 @@ public class MqttFlow @JvmOverloads constructor(
             retained: Boolean = true,
         ): List<Message> = MqttFlowClient.subscribeSimple(config, filter, qos, count, retained)
     }
+
     @Volatile
     private var current: FlowStatus? = null
 

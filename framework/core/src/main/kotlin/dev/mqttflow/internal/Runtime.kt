@@ -1,8 +1,8 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.MqttFlowPlugin
 import dev.mqttflow.automation.AutomationStore
 import dev.mqttflow.automation.InMemoryAutomationStore
-import dev.mqttflow.MqttFlowPlugin
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.config.MqttVersion
 import dev.mqttflow.connection.BrokerConnection

@@ -6,8 +6,8 @@ import dev.mqttflow.automation.AutomationStore
 import dev.mqttflow.automation.InMemoryAutomationStore
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
-import dev.mqttflow.database.ExposedAutomationStore
 import dev.mqttflow.database.DatabasePlugin
+import dev.mqttflow.database.ExposedAutomationStore
 import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.internal.KitObserver
 import dev.mqttflow.internal.KitRuntime
