@@ -123,13 +123,9 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
             database = openDatabase(plan, consumers)
             ops = plan.http?.let { OpsRun(it, listOf("channel layer" to Settings.hidePassword(plan.layerUrl))) }
             log.info("running {} consumer(s): {}", consumers.size, consumers.joinToString { it.name })
-            val flows = { config: MqttFlowConfig ->
-                MqttFlow(
-                    config,
-                    layer = layer,
-                    plugins = listOf(DatabasePlugin(database)),
-                    monitor = ops?.monitor,
-                ).also { ops?.flow = it }
+            val plugins = listOf(DatabasePlugin(database))
+            val flows = { c: MqttFlowConfig ->
+                MqttFlow(c, layer = layer, plugins = plugins, monitor = ops?.monitor).also { ops?.flow = it }
             }
             val runner = Runner(context.signals, context.halt, context.err::println, flows)
             if (watch && scripts != null) {

@@ -14,9 +14,9 @@ import kotlin.coroutines.EmptyCoroutineContext
  * ([ExposedAutomationStore]).
  *
  * Found on the classpath with no [database] (mqttflow-exposed registers it): a database is then
- * opened only when a consumer declares tables, durable timers or stored state — the one `MQTTFLOW_DB_URL` names, else the SQLite
- * file `mqttflow.db` — and closed when the run ends. Pass `DatabasePlugin(db)` to choose one; the
- * run does not close a database it was given.
+ * opened only when a consumer declares tables, durable timers or stored state — the one
+ * `MQTTFLOW_DB_URL` names, else the SQLite file `mqttflow.db` — and closed when the run ends.
+ * Pass `DatabasePlugin(db)` to choose one; the run does not close a database it was given.
  */
 public class DatabasePlugin @JvmOverloads constructor(private val database: MqttFlowDatabase? = null) :
     MqttFlowPlugin {

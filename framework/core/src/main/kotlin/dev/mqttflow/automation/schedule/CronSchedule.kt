@@ -1,3 +1,5 @@
+@file:Suppress("MagicNumber") // cron's field ranges and month/day numbers, as cron(5) lists them
+
 package dev.mqttflow.automation.schedule
 
 import dev.mqttflow.errors.ScheduleException
@@ -109,6 +111,7 @@ internal class CronSchedule private constructor(
             return cron
         }
 
+        @Suppress("NestedBlockDepth") // one loop over items, each a value, range or step: flatter reads worse
         private fun parseField(field: Field, text: String, fail: (String) -> Nothing): BooleanArray {
             val set = BooleanArray(field.max + 1)
             for (item in text.split(',')) {

@@ -1,3 +1,5 @@
+@file:Suppress("MagicNumber") // calendar constants (hours, minutes, days), each used once where it reads best
+
 package dev.mqttflow.automation.schedule
 
 import dev.mqttflow.errors.ScheduleException
@@ -90,7 +92,7 @@ public data class Location(val latitude: Double, val longitude: Double) {
             return try {
                 Location(lat, lon)
             } catch (e: IllegalArgumentException) {
-                throw ScheduleException(text, e.message ?: "bad location")
+                throw ScheduleException(text, e.message ?: "bad location", e)
             }
         }
     }

@@ -1,3 +1,5 @@
+@file:Suppress("MagicNumber") // the NOAA solar-position formula's published coefficients, written as in the source
+
 package dev.mqttflow.automation.schedule
 
 import dev.mqttflow.errors.ScheduleException

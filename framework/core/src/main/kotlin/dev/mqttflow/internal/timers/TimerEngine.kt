@@ -90,6 +90,7 @@ internal class TimerEngine(
      * same key again. A cancelled body (the worker stopping) leaves the row: it fires again after
      * the next start.
      */
+    @Suppress("ThrowsCount") // rethrows what the body threw, after its row is settled, on each path
     suspend fun fire(work: TimerWork, context: ConsumerContext) {
         if (work.engine !== this) return // queued for an older instance of this worker; restored here
         val id = work.timer to work.key
