@@ -123,10 +123,7 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
             database = openDatabase(plan, consumers)
             ops = plan.http?.let { OpsRun(it, listOf("channel layer" to Settings.hidePassword(plan.layerUrl))) }
             log.info("running {} consumer(s): {}", consumers.size, consumers.joinToString { it.name })
-            val plugins = listOf(DatabasePlugin(database))
-            val flows = { c: MqttFlowConfig ->
-                MqttFlow(c, layer = layer, plugins = plugins, monitor = ops?.monitor).also { ops?.flow = it }
-            }
+            val flows = flowFactory(layer, database, ops)
             val runner = Runner(context.signals, context.halt, context.err::println, flows)
             if (watch && scripts != null) {
                 // The scripts' consumers start through the reloader, which swaps them on edits.
@@ -163,6 +160,16 @@ internal class RunCommand(private val context: CliContext) : CliktCommand(name =
         val settings = ResolvedSettings.resolve(Layers(commandLine, context.env, dotEnv))
         this.dotEnv = dotEnv
         return settings to (explicit ?: ".env")
+    }
+
+    /** What makes the run's [MqttFlow] for a configuration: the layer, the database plugin, `--http`'s monitor. */
+    private fun flowFactory(
+        layer: ChannelLayer,
+        database: MqttFlowDatabase?,
+        ops: OpsRun?,
+    ): (MqttFlowConfig) -> MqttFlow {
+        val plugins = listOf(DatabasePlugin(database))
+        return { c -> MqttFlow(c, layer = layer, plugins = plugins, monitor = ops?.monitor).also { ops?.flow = it } }
     }
 
     /** The database `--db-url` names; or, without it, one only when a consumer declares tables, timers or state. */
