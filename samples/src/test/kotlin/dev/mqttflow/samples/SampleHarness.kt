@@ -11,6 +11,7 @@ import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.database.DatabasePlugin
 import dev.mqttflow.database.DeclaresTables
 import dev.mqttflow.database.MqttFlowDatabase
+import dev.mqttflow.database.declaredTables
 import dev.mqttflow.layer.ChannelLayer
 import dev.mqttflow.layer.InMemoryChannelLayer
 import kotlinx.coroutines.CompletableDeferred
@@ -123,7 +124,7 @@ suspend fun awaitUntil(what: String, condition: suspend () -> Boolean) {
 private class SignalsReady(private val inner: Consumer, private val ready: CompletableDeferred<Unit>) :
     Consumer by inner,
     DeclaresTables {
-    override val tables: List<Table> = (inner as? DeclaresTables)?.tables.orEmpty()
+    override val tables: List<Table> = declaredTables(listOf(inner))
 
     override suspend fun onConnect(context: ConsumerContext) {
         inner.onConnect(context)
