@@ -65,7 +65,7 @@ internal class Runtime(
     /** Extra context every worker inherits, such as the database (what [plugins] opened). */
     context: CoroutineContext = EmptyCoroutineContext,
     /** Their [MqttFlowPlugin.beforeStart] runs before each consumer's first worker starts. */
-    private val plugins: List<MqttFlowPlugin> = emptyList(),
+    val plugins: List<MqttFlowPlugin> = emptyList(),
 ) : WorkerHost {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val workerLog = LoggerFactory.getLogger("mqttflow.worker")
@@ -137,14 +137,6 @@ internal class Runtime(
             }
             router.open()
         }
-    }
-
-    /**
-     * The one place where [plugins] prepare consumers (create the tables they declare, say): before
-     * a consumer's first worker starts.
-     */
-    suspend fun beforeStart(consumers: List<Consumer>) {
-        for (plugin in plugins) plugin.beforeStart(consumers, scope.coroutineContext)
     }
 
     /** A new worker (not started); [carried] is work of a predecessor it handles first, after `onConnect`. */
