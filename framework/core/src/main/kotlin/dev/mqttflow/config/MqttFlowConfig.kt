@@ -1,6 +1,8 @@
 package dev.mqttflow.config
 
+import dev.mqttflow.automation.schedule.Location
 import java.nio.file.Path
+import java.time.ZoneId
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 import kotlin.time.toJavaDuration
@@ -121,6 +123,11 @@ public data class MqttFlowConfig(
     public val qos0BufferBytes: Long = DEFAULT_QOS0_BUFFER_BYTES,
     /** A SOCKS or HTTP CONNECT proxy to reach the broker through; null connects directly. */
     public val proxy: ProxyConfig? = null,
+    // --- automations (issue 13): time triggers ---
+    /** The zone in which `daily`, `cron` and the days of sun triggers read wall-clock time; the system's by default. */
+    public val zone: ZoneId = ZoneId.systemDefault(),
+    /** Where `atSunrise` / `atSunset` compute the sun; null (the default): a consumer with one fails at start. */
+    public val location: Location? = null,
 ) {
     /** The port actually used: [port], or 1883 / 8883 (TLS) by default. */
     public val effectivePort: Int get() = port ?: if (tls != null) DEFAULT_TLS_PORT else DEFAULT_PORT
@@ -170,7 +177,8 @@ public data class MqttFlowConfig(
         "connectTimeout=$connectTimeout, inboxCapacity=$inboxCapacity, receiveMaximum=$receiveMaximum, " +
         "shutdownTimeout=$shutdownTimeout, onFailure=$onFailure, reconnectRetries=$reconnectRetries, " +
         "outboxMessages=$outboxMessages, outboxBytes=$outboxBytes, outboxFile=$outboxFile, " +
-        "qos0BufferMessages=$qos0BufferMessages, qos0BufferBytes=$qos0BufferBytes, proxy=$proxy)"
+        "qos0BufferMessages=$qos0BufferMessages, qos0BufferBytes=$qos0BufferBytes, proxy=$proxy, " +
+        "zone=$zone, location=$location)"
 
     public companion object {
         /** A builder for Java callers; see [MqttFlowConfigBuilder]. */

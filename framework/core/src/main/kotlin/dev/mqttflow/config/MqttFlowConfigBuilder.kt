@@ -1,6 +1,8 @@
 package dev.mqttflow.config
 
+import dev.mqttflow.automation.schedule.Location
 import java.nio.file.Path
+import java.time.ZoneId
 import kotlin.time.toKotlinDuration
 
 /**
@@ -112,6 +114,18 @@ public class MqttFlowConfigBuilder internal constructor(private var config: Mqtt
 
     /** Reach the broker through the proxy [url] names (`socks5://user:pass@host:1080`, `http://host:3128`). */
     public fun proxy(url: String): MqttFlowConfigBuilder = proxy(ProxyConfig.parse(url))
+
+    // --- automations (issue 13): time triggers ---
+
+    /** The zone of `daily`, `cron` and sun triggers (default: the system's). */
+    public fun zone(zone: ZoneId): MqttFlowConfigBuilder = set { it.copy(zone = zone) }
+
+    /** The zone by its id (`Europe/Berlin`, `UTC`); a bad id throws `java.time.DateTimeException`. */
+    public fun zone(zoneId: String): MqttFlowConfigBuilder = zone(ZoneId.of(zoneId))
+
+    /** Where sun triggers compute sunrise and sunset: degrees, north and east positive. */
+    public fun location(latitude: Double, longitude: Double): MqttFlowConfigBuilder =
+        set { it.copy(location = Location(latitude, longitude)) }
 
     /** The configuration. */
     public fun build(): MqttFlowConfig = config

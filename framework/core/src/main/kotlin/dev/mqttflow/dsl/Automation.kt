@@ -3,6 +3,7 @@ package dev.mqttflow.dsl
 import dev.mqttflow.automation.KeyValueStore
 import dev.mqttflow.automation.Timer
 import dev.mqttflow.consumer.ConsumerContext
+import dev.mqttflow.internal.timers.ScheduleTrigger
 import dev.mqttflow.protocol.Message
 import org.slf4j.LoggerFactory
 
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory
  * [DslConsumer] asks it to subscribe the states in `onConnect` and to feed them each message first.
  */
 @PublishedApi
-internal class Automation(private val consumer: String) {
+internal class Automation(val consumer: String) {
     private val log = LoggerFactory.getLogger("mqttflow.dsl")
     private val declared = ArrayList<Timer<*>>()
     private val states = ArrayList<State<*>>()
@@ -54,6 +55,20 @@ internal class Automation(private val consumer: String) {
     }
 
     private val starts = ArrayList<LifecycleHandler>()
+    private val triggers = ArrayList<ScheduleTrigger>()
+
+    /** The time triggers (`daily { }`, `cron { }` …), in the order declared. */
+    val schedules: List<ScheduleTrigger> get() = triggers.toList()
+
+    /** How many triggers described as [what] are declared already (the next one's timer name gets `#n + 1`). */
+    fun triggersLike(what: String): Int = triggers.count { it.what == what }
+
+    /** Declares [trigger]'s timer and arms its next run at each worker start. */
+    fun schedule(trigger: ScheduleTrigger) {
+        declare(trigger.timer)
+        triggers += trigger
+        onStart { trigger.start(this) }
+    }
 
     /** Runs [handler] at each worker start, after the timers were restored, before the consumer's `onConnect`. */
     fun onStart(handler: LifecycleHandler) {

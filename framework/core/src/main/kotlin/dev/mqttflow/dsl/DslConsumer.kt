@@ -5,6 +5,8 @@ import dev.mqttflow.automation.Timer
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.consumer.HasExtras
+import dev.mqttflow.internal.timers.DeclaresSchedules
+import dev.mqttflow.internal.timers.ScheduleTrigger
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.worker.RetryPolicy
@@ -26,8 +28,10 @@ internal class DslConsumer(
     private val automation: Automation = Automation(name),
 ) : Consumer,
     HasExtras,
-    DeclaresTimers {
+    DeclaresTimers,
+    DeclaresSchedules {
     override val timers: List<Timer<*>> = automation.timers
+    override val schedules: List<ScheduleTrigger> = automation.schedules
     override val storesValues: Boolean get() = automation.storesValues
 
     private val log = LoggerFactory.getLogger("mqttflow.dsl")

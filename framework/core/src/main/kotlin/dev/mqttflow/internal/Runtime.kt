@@ -71,7 +71,7 @@ internal class Runtime(
     private val workerLog = LoggerFactory.getLogger("mqttflow.worker")
     private val job = SupervisorJob()
     override val automationStore: AutomationStore = context[AutomationStore] ?: InMemoryAutomationStore()
-    val scope = CoroutineScope(context + automationStore + dispatcher + job + CoroutineName("mqttflow"))
+    val scope = CoroutineScope(context + automationStore + place + dispatcher + job + CoroutineName("mqttflow"))
     val router = Router(connection, clock, persistentSession = config.persistentSession, monitor)
     val status = RuntimeStatus(this, monitor)
     private val supervisor = Supervisor()

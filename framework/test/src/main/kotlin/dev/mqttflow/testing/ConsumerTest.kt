@@ -53,6 +53,9 @@ import kotlin.time.Instant
  *   then ran), QoS 1/2 messages delivered to the consumer are still unacknowledged — in production
  *   one such message holds back every later acknowledgement on the connection. The failure lists
  *   them; pass true when the test means to end with a handler still running.
+ * @param zone the zone of the consumer's `daily`, `cron` and sun triggers; null keeps [config]'s
+ *   (the kit's default config says UTC, so a test does not depend on the machine's zone).
+ * @param location where sun triggers compute sunrise and sunset; null keeps [config]'s (none).
  * @param monitor hears what the runtime does, as in `MqttFlow(monitor = …)`: test your metrics
  *   (`dev.mqttflow.metrics.MicrometerMonitor` on a `SimpleMeterRegistry`) without a broker.
  */
@@ -67,8 +70,11 @@ public fun consumerTest(
     timeout: Duration? = null,
     allowUnacknowledged: Boolean = false,
     monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
+    zone: java.time.ZoneId? = null,
+    location: dev.mqttflow.automation.schedule.Location? = null,
     block: suspend ConsumerTestScope.() -> Unit,
 ): TestResult {
+    val settings = config.copy(zone = zone ?: config.zone, location = location ?: config.location)
     val body: suspend TestScope.() -> Unit = {
         val database = openKitDatabase(consumer, databaseUrl, StandardTestDispatcher(testScheduler, "mqttflow-test-io"))
         try {
@@ -77,7 +83,7 @@ public fun consumerTest(
                 consumer,
                 params,
                 failurePolicy,
-                config,
+                settings,
                 startTime,
                 database,
                 monitor,

@@ -183,8 +183,8 @@ public class ConsumerTestScope internal constructor(
     public val store: dev.mqttflow.automation.AutomationStore get() = session.store
 
     public companion object {
-        /** The runtime settings of a test: production defaults, with the broker named `in-memory`. */
-        public val DEFAULT_CONFIG: MqttFlowConfig = MqttFlowConfig(host = "in-memory")
+        /** A test's runtime settings: production defaults, the broker named `in-memory`, the zone UTC. */
+        public val DEFAULT_CONFIG: MqttFlowConfig = MqttFlowConfig(host = "in-memory", zone = java.time.ZoneOffset.UTC)
 
         /** Where the virtual clock starts unless told otherwise: 2025-01-01T00:00:00Z. */
         public val DEFAULT_START: Instant = Instant.parse("2025-01-01T00:00:00Z")

@@ -23,7 +23,7 @@ internal class SunSchedule(private val rise: Boolean, private val offset: Durati
     override fun next(after: Instant, zone: ZoneId, location: Location?): Instant? {
         val where = location ?: throw ScheduleException(
             toString(),
-            "needs a location: give --latitude and --longitude (or --location), or location = in the test kit",
+            "needs a location (latitude and longitude): set MqttFlowConfig.location",
         )
         var date = after.localDate(ZoneOffset.UTC).minusDays(2)
         repeat(SEARCH_DAYS) {

@@ -119,7 +119,7 @@ class SunScheduleTest :
         test("a sun schedule without a location says how to give one") {
             shouldThrow<ScheduleException> {
                 Schedule.sunrise().next(Instant.parse("2026-01-01T00:00:00Z"), ZoneId.of("UTC"), null)
-            }.message shouldContain "--latitude"
+            }.message shouldContain "set MqttFlowConfig.location"
         }
     })
 
