@@ -59,6 +59,8 @@ internal data class RunPlan(
                 outboxBytes = s.required(Settings.outboxBytes),
                 onFailure = RetryPolicy(s.required(Settings.failureRetries), deadLetter = s.value(Settings.deadLetter)),
                 proxy = s.value(Settings.proxy),
+                zone = s.value(AutomationSettings.zone) ?: java.time.ZoneId.systemDefault(),
+                location = AutomationSettings.location(s),
             )
             return RunPlan(
                 config,

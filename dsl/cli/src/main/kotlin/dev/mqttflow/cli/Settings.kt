@@ -12,45 +12,6 @@ import java.nio.file.Path
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
-/**
- * A value that does not parse; [reason] says what was expected. It quotes the value only for settings
- * that are never secret (numbers, booleans, durations); a password or URL is never repeated.
- */
-internal class BadValue(val reason: String, cause: Throwable? = null) : Exception(reason, cause)
-
-/**
- * One configurable thing of `mqttflow run`: its command-line names, its environment variable
- * (also looked up in `.env`), its default and how to read it from text. [secret] values are
- * masked wherever they are shown.
- */
-internal class Setting<T : Any>(
-    val key: String,
-    val names: List<String>,
-    val env: String,
-    val metavar: String,
-    val help: String,
-    val default: T? = null,
-    val defaultText: String? = default?.toString(),
-    val secret: Boolean = false,
-    /** On the command line a flag without a value (`--use-ssl`); in the environment a boolean. */
-    val isFlag: Boolean = false,
-    /** How a value is shown when it is partly secret (a URL with a password in it). */
-    val display: ((String) -> String)? = null,
-    val parse: (String) -> T,
-) {
-    /** The long command-line name, as errors quote it. */
-    val longName: String get() = names.last()
-
-    fun show(value: Any?): String = when {
-        value == null -> "(" + (defaultText ?: "not set") + ")"
-        secret -> "****"
-        display != null -> display.invoke(value.toString())
-        value is Transport -> value.name.lowercase()
-        value is MqttVersion -> value.label
-        else -> value.toString()
-    }
-}
-
 /** Every setting of `mqttflow run`, in the order `--print-config` and docs/cli.md list them. */
 @Suppress("MagicNumber")
 internal object Settings {
@@ -354,7 +315,7 @@ internal object Settings {
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
         shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl, scriptCache,
         reconnectRetries, outbox, outboxMessages, outboxBytes,
-    ) + engine + proxies + OpsSettings.all
+    ) + engine + proxies + OpsSettings.all + AutomationSettings.all
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */
     fun hidePassword(url: String): String = hidePasswords(url)
