@@ -55,7 +55,7 @@ public object ScriptDefaults {
     /** The JVM bytecode target scripts compile to. */
     public const val JVM_TARGET: String = "17"
 
-    /** The imports every script has: the DSL, the protocol, layers, time units, coroutines, JSON. */
+    /** The imports every script has: the DSL, the protocol, layers, schedules, time units, coroutines, JSON. */
     public val IMPORTS: List<String> = listOf(
         "dev.mqttflow.dsl.*",
         "dev.mqttflow.consumer.*",
@@ -63,6 +63,8 @@ public object ScriptDefaults {
         "dev.mqttflow.layer.*",
         "dev.mqttflow.worker.*",
         "dev.mqttflow.automation.*",
+        "dev.mqttflow.automation.schedule.*",
+        "java.time.DayOfWeek",
         "dev.mqttflow.database.*",
         "org.jetbrains.exposed.v1.core.Table",
         "org.jetbrains.exposed.v1.core.eq",

@@ -17,32 +17,6 @@ import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Instant
 import kotlin.time.toKotlinInstant
 
-/**
- * U.S. Naval Observatory, "Rise and Set for the Sun for 2008", Cupertino (W121°55', N37°24'),
- * zone 8h west of Greenwich (standard time all year), days 1-3 of each month, as quoted at
- * https://khuang.blogspot.com/2008/09/sunrise-sunset-time-for-one-year.html. Per day: Jan..Dec, "rise set".
- */
-private val CUPERTINO_2008 = mapOf(
-    1 to "0722 1700 0711 1732 0638 1802 0552 1831 0512 1858 0448 1923 " +
-        "0451 1932 0512 1915 0539 1836 0604 1750 0633 1709 0704 1650",
-    2 to "0722 1701 0710 1733 0637 1803 0551 1832 0511 1859 0448 1924 " +
-        "0451 1932 0513 1914 0539 1834 0604 1749 0634 1708 0705 1650",
-    3 to "0722 1702 0710 1734 0635 1804 0549 1833 0510 1900 0448 1924 " +
-        "0452 1932 0514 1913 0540 1833 0605 1747 0635 1707 0706 1650",
-)
-
-/**
- * Cleveland (41.4993°N, 81.6944°W), November 2018, local clock time (EDT until the 4th), "according
- * to the United States Naval Observatory", as printed by cleveland.com:
- * https://www.cleveland.com/datacentral/2018/12/ (article
- * "getting-out-of-the-dark-cleveland-sunsets-begin-getting-later-on-saturday.html")
- */
-private val CLEVELAND_NOV_2018 = listOf(
-    "07:58 18:22", "08:00 18:20", "08:01 18:19", "07:02 17:18", "07:03 17:17", "07:04 17:16", "07:06 17:15",
-    "07:07 17:13", "07:08 17:12", "07:09 17:11", "07:10 17:10", "07:12 17:09", "07:13 17:09", "07:14 17:08",
-    "07:15 17:07", "07:17 17:06",
-)
-
 private fun local(date: LocalDate, hhmm: String, zone: ZoneId): Instant =
     LocalDateTime.of(date, LocalTime.parse(hhmm)).atZone(zone).toInstant().toKotlinInstant()
 
@@ -69,8 +43,8 @@ class SunScheduleTest :
 
         test("Cupertino: within a minute of the USNO table on days 1-3 of every month of 2008") {
             val zone = ZoneId.of("-08:00")
-            val cupertino = Location(37.0 + 24.0 / 60, -(121.0 + 55.0 / 60))
-            for ((day, row) in CUPERTINO_2008) {
+            val cupertino = UsnoTables.CUPERTINO
+            for ((day, row) in UsnoTables.CUPERTINO_2008) {
                 row.split(' ').chunked(2).forEachIndexed { month, (rise, set) ->
                     check(LocalDate.of(2008, month + 1, day), rise.hhmm(), set.hhmm(), zone, cupertino)
                 }
@@ -79,8 +53,8 @@ class SunScheduleTest :
 
         test("Cleveland: within a minute of the USNO times for November 2018, across the DST change") {
             val zone = ZoneId.of("America/New_York")
-            val cleveland = Location(41.4993, -81.6944)
-            CLEVELAND_NOV_2018.forEachIndexed { i, row ->
+            val cleveland = UsnoTables.CLEVELAND
+            UsnoTables.CLEVELAND_NOV_2018.forEachIndexed { i, row ->
                 val (rise, set) = row.split(' ')
                 check(LocalDate.of(2018, 11, i + 1), rise, set, zone, cleveland)
             }
