@@ -42,8 +42,11 @@ class WakeUpScriptTest :
                 advanceTimeBy(8.days)
                 texts("home/scene/set") shouldBe List(6) { "wake-up" }
                 at("home/scene/set", start) shouldBe listOf(
-                    "2026-03-23T06:00:00Z", "2026-03-24T06:00:00Z", "2026-03-25T06:00:00Z",
-                    "2026-03-26T06:00:00Z", "2026-03-27T06:00:00Z", // 07:00 CET
+                    "2026-03-23T06:00:00Z",
+                    "2026-03-24T06:00:00Z",
+                    "2026-03-25T06:00:00Z",
+                    "2026-03-26T06:00:00Z",
+                    "2026-03-27T06:00:00Z", // 07:00 CET
                     "2026-03-30T05:00:00Z", // 07:00 CEST: no run on Saturday 28th or Sunday 29th
                 )
                 at("home/bedroom/blinds/set", start) shouldBe at("home/scene/set", start)
@@ -133,4 +136,5 @@ private fun ConsumerTestScope.at(topic: String, start: Instant): List<String> =
     actionLog.filter { (it.action as? Publish)?.topic == topic }.map { (start + it.atMillis.milliseconds).toString() }
 
 /** The payloads published on [topic]. */
-private fun ConsumerTestScope.texts(topic: String): List<String> = published.filter { it.topic == topic }.map { it.text }
+private fun ConsumerTestScope.texts(topic: String): List<String> =
+    published.filter { it.topic == topic }.map { it.text }

@@ -119,7 +119,8 @@ private fun ConsumerBuilder.trigger(
     val timerName = name ?: defaultName(what)
     require(timerName.isNotBlank()) { "$what: a trigger's name must not be blank" }
     val handler = sited(automation.consumer, what, body)
-    automation.schedule(ScheduleTrigger(automation.consumer, what, schedule, needsLocation, timerName, misfire, handler))
+    val consumer = automation.consumer
+    automation.schedule(ScheduleTrigger(consumer, what, schedule, needsLocation, timerName, misfire, handler))
 }
 
 /** `schedule:daily("07:00", MON-FRI)`, with `#2`, `#3` … for the same schedule declared again. */

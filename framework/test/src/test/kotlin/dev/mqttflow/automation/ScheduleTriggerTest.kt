@@ -116,7 +116,8 @@ class ScheduleTriggerTest :
             }
             consumerTest(wake, startTime = MONDAY, zone = BERLIN) {
                 // What the script stored before it was edited from 06:00 to 07:00.
-                store.saveTimer(StoredTimer("wake", "schedule:daily(\"06:00\", WEEKDAYS)", "next", MONDAY + 5.hours, "0"))
+                val old = "schedule:daily(\"06:00\", WEEKDAYS)"
+                store.saveTimer(StoredTimer("wake", old, "next", MONDAY + 5.hours, "0"))
                 connect()
                 store.timers("wake").map { it.timer to it.deadline } shouldBe
                     listOf("schedule:daily(\"07:00\", WEEKDAYS)" to Instant.parse("2026-03-23T06:00:00Z"))

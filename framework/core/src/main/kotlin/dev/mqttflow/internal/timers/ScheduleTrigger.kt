@@ -48,7 +48,9 @@ internal class ScheduleTrigger(
     private val body: suspend ConsumerContext.() -> Unit,
 ) {
     /** The argument is the deadline that fired (epoch ms): the next run is computed after it even if the clock lags. */
-    val timer: Timer<Long> = Timer(name, Long.serializer(), misfire) { due -> fire(this, Instant.fromEpochMilliseconds(due)) }
+    val timer: Timer<Long> = Timer(name, Long.serializer(), misfire) { due ->
+        fire(this, Instant.fromEpochMilliseconds(due))
+    }
 
     /** At each worker start, after the stored timers were restored: arms the next run unless a missed one fires now. */
     suspend fun start(context: ConsumerContext) {
