@@ -1,5 +1,6 @@
 package dev.mqttflow.automation
 
+import kotlin.time.toKotlinDuration
 import kotlin.time.Duration
 
 /**
@@ -31,5 +32,20 @@ public sealed interface MisfirePolicy {
     /** Drop a missed firing (logged): for actions that only make sense on time. */
     public data object Skip : MisfirePolicy {
         override fun firesWhenLate(late: Duration): Boolean = false
+    }
+
+    /** The policies for Java: `MisfirePolicy.skip()`, `MisfirePolicy.fireIfLateBy(Duration.ofMinutes(10))`. */
+    public companion object {
+        /** [FireAtOnce]. */
+        @JvmStatic
+        public fun fireAtOnce(): MisfirePolicy = FireAtOnce
+
+        /** [FireIfLateBy] with a `java.time.Duration`. */
+        @JvmStatic
+        public fun fireIfLateBy(max: java.time.Duration): MisfirePolicy = FireIfLateBy(max.toKotlinDuration())
+
+        /** [Skip]. */
+        @JvmStatic
+        public fun skip(): MisfirePolicy = Skip
     }
 }
