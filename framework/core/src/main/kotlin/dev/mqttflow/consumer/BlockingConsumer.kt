@@ -49,8 +49,9 @@ public abstract class BlockingConsumer(final override val name: String) :
     /** The durable timers declared with [timer]. */
     final override val timers: List<Timer<*>> get() = declared.toList()
 
-    /** Declares the durable timer [name] (unique in this consumer) whose body is [body]; missed deadlines fire at once. */
-    protected fun timer(name: String, body: BlockingTimerTask): BlockingTimer = timer(name, MisfirePolicy.FireAtOnce, body)
+    /** Declares the durable timer [name] (unique in this consumer) running [body]; missed deadlines fire at once. */
+    protected fun timer(name: String, body: BlockingTimerTask): BlockingTimer =
+        timer(name, MisfirePolicy.FireAtOnce, body)
 
     /** Declares the durable timer [name] with a [misfire] policy (`MisfirePolicy.skip()`, `fireIfLateBy(…)`). */
     protected fun timer(name: String, misfire: MisfirePolicy, body: BlockingTimerTask): BlockingTimer {
