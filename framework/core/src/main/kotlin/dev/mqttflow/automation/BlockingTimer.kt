@@ -4,8 +4,8 @@ import dev.mqttflow.consumer.BlockingContext
 import dev.mqttflow.internal.timers.TimerEngine
 import kotlinx.serialization.builtins.serializer
 import kotlin.time.toJavaInstant
-import kotlin.time.toKotlinInstant
 import kotlin.time.toKotlinDuration
+import kotlin.time.toKotlinInstant
 
 /**
  * A durable keyed [Timer] for Java and other blocking code: a `String` argument (plain text, or

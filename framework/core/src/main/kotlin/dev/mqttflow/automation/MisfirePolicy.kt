@@ -1,7 +1,7 @@
 package dev.mqttflow.automation
 
-import kotlin.time.toKotlinDuration
 import kotlin.time.Duration
+import kotlin.time.toKotlinDuration
 
 /**
  * What a durable timer does when its deadline passed while the process was down (found when the

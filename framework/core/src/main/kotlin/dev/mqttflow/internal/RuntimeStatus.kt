@@ -128,7 +128,10 @@ internal class RuntimeStatus(private val runtime: Runtime, val monitor: FlowMoni
     override fun inboxDepth(consumer: String?): Int =
         runtime.workers().sumOf { if (consumer == null || it.consumer.name == consumer) it.inboxDepth else 0 }
 
-    override val timersPending: Int get() = runtime.workers().sumOf { it.coroutineContext[TimerEngine]?.pendingCount ?: 0 }
+    override val timersPending: Int get() = runtime.workers().sumOf {
+        it.coroutineContext[TimerEngine]?.pendingCount
+            ?: 0
+    }
 
     override suspend fun snapshot(): FlowSnapshot {
         val held = runtime.router.subscriptions.byHolder()

@@ -78,7 +78,9 @@ class FlowStatusTest :
             }
         }
 
-        test("the snapshot lists armed durable timers (worker, timer, key, deadline), soonest first, across a restart") {
+        test(
+            "the snapshot lists armed durable timers (worker, timer, key, deadline), soonest first, across a restart",
+        ) {
             val capture = Capture()
             consumerTest(TimerLights(), monitor = capture) {
                 connect()
