@@ -118,11 +118,19 @@ internal class StatusPage(private val registry: MeterRegistry, private val facts
         }
     }
 
-    // The hook for the automations issue: named timers appear here once the runtime reports them.
+    /** Every worker's armed durable timers, soonest first: worker, timer, key, deadline. */
     private fun StringBuilder.timers(s: FlowSnapshot) {
         append("<h2>Pending timers</h2>\n")
-        if (s.timers.isEmpty()) append("<p id=\"timers\">none reported</p>\n")
-        for (t in s.timers) append("<p class=\"timer\">${e(t.worker)}: ${e(t.name)} at ${time(t.dueAt)}</p>\n")
+        if (s.timers.isEmpty()) {
+            append("<p id=\"timers\">none</p>\n")
+            return
+        }
+        append("<table id=\"timers\"><tr><th>due</th><th>worker</th><th>timer</th><th>key</th></tr>\n")
+        for (t in s.timers) {
+            append("<tr class=\"timer\"><td>${time(t.dueAt)}</td><td>${e(t.worker)}</td>")
+            append("<td>${e(t.name)}</td><td>${e(t.key)}</td></tr>\n")
+        }
+        append("</table>\n")
     }
 
     override fun close() {

@@ -4,6 +4,7 @@ import kotlin.script.experimental.annotations.KotlinScript
 import kotlin.script.experimental.api.ScriptAcceptedLocation
 import kotlin.script.experimental.api.ScriptCompilationConfiguration
 import kotlin.script.experimental.api.acceptedLocations
+import kotlin.script.experimental.api.compilerOptions
 import kotlin.script.experimental.api.defaultImports
 import kotlin.script.experimental.api.ide
 import kotlin.script.experimental.api.implicitReceivers
@@ -32,7 +33,10 @@ import kotlin.script.experimental.jvm.updateClasspath
 )
 public abstract class MqttFlowScript
 
-/** How `*.mqtt.kts` scripts compile: default imports, the implicit receiver, JVM 17, mqttflow's classpath. */
+/**
+ * How `*.mqtt.kts` scripts compile: default imports, the implicit receiver, JVM 17, mqttflow's classpath,
+ * the kotlinx.serialization compiler plugin.
+ */
 public object MqttFlowScriptCompilation : ScriptCompilationConfiguration({
     defaultImports(ScriptDefaults.IMPORTS)
     implicitReceivers(MqttFlowScriptScope::class)
@@ -41,6 +45,7 @@ public object MqttFlowScriptCompilation : ScriptCompilationConfiguration({
         jvmTarget(ScriptDefaults.JVM_TARGET)
         updateClasspath(ScriptClasspath.current())
     }
+    compilerOptions(ScriptCompilerPlugins.options)
     ide { acceptedLocations(ScriptAcceptedLocation.Everywhere) }
 })
 
@@ -75,6 +80,11 @@ public object ScriptDefaults {
         "org.jetbrains.exposed.v1.jdbc.update",
         "dev.mqttflow.script.json",
         "dev.mqttflow.script.publishJson",
+        "dev.mqttflow.script.decode",
+        "kotlinx.serialization.Serializable",
+        "kotlinx.serialization.encodeToString",
+        "kotlinx.serialization.decodeFromString",
+        "kotlinx.serialization.serializer",
         "kotlin.time.Duration",
         "kotlin.time.Duration.Companion.*",
         "kotlin.time.Clock",

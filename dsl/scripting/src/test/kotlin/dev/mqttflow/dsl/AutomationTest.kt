@@ -90,14 +90,47 @@ class AutomationTest :
             }
         }
 
-        test("the held deadline passing while down fires right after the start") {
+        test("the held deadline passing while down fires at the start, once the retained value refilled the state") {
             consumerTest(warmAlert()) {
                 connect()
                 publish("freezer/temperature", "-8", qos = 1, retain = true)
                 advanceTimeBy(2.minutes)
                 restart(downFor = 30.minutes)
-                // overdue: it fires as the worker starts, before the retained value refilled the state
+                runCurrent()
+                // overdue: it came due before the retained -8 was back, and waited for it
+                out("alert") shouldBe listOf("warm -8.0")
+                advanceTimeBy(1.minutes)
+                out("alert") shouldBe listOf("warm -8.0")
+            }
+        }
+
+        test("an overdue held deadline with no retained value to wait for fires after a bound, value null") {
+            consumerTest(warmAlert()) {
+                connect()
+                publish("freezer/temperature", "-8", qos = 1) // not retained: nothing refills the state
+                advanceTimeBy(2.minutes)
+                restart(downFor = 30.minutes)
+                runCurrent()
+                out("alert").shouldBeEmpty()
+                advanceTimeBy(29.seconds) // the bound is 30 s
+                out("alert").shouldBeEmpty()
+                advanceTimeBy(1.seconds)
+                runCurrent()
                 out("alert") shouldBe listOf("warm null")
+            }
+        }
+
+        test("an overdue held deadline waiting at the start is dropped when the first value no longer holds") {
+            consumerTest(warmAlert()) {
+                connect()
+                publish("freezer/temperature", "-8", qos = 1)
+                advanceTimeBy(2.minutes)
+                restart(downFor = 30.minutes)
+                advanceTimeBy(10.seconds)
+                out("alert").shouldBeEmpty()
+                publish("freezer/temperature", "-20", qos = 1) // cold now: the condition no longer holds
+                advanceTimeBy(30.seconds)
+                out("alert").shouldBeEmpty()
             }
         }
 

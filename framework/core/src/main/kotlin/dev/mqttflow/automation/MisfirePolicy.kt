@@ -1,6 +1,7 @@
 package dev.mqttflow.automation
 
 import kotlin.time.Duration
+import kotlin.time.toKotlinDuration
 
 /**
  * What a durable timer does when its deadline passed while the process was down (found when the
@@ -31,5 +32,20 @@ public sealed interface MisfirePolicy {
     /** Drop a missed firing (logged): for actions that only make sense on time. */
     public data object Skip : MisfirePolicy {
         override fun firesWhenLate(late: Duration): Boolean = false
+    }
+
+    /** The policies for Java: `MisfirePolicy.skip()`, `MisfirePolicy.fireIfLateBy(Duration.ofMinutes(10))`. */
+    public companion object {
+        /** [FireAtOnce]. */
+        @JvmStatic
+        public fun fireAtOnce(): MisfirePolicy = FireAtOnce
+
+        /** [FireIfLateBy] with a `java.time.Duration`. */
+        @JvmStatic
+        public fun fireIfLateBy(max: java.time.Duration): MisfirePolicy = FireIfLateBy(max.toKotlinDuration())
+
+        /** [Skip]. */
+        @JvmStatic
+        public fun skip(): MisfirePolicy = Skip
     }
 }

@@ -1,5 +1,10 @@
 package dev.mqttflow.consumer
 
+import dev.mqttflow.automation.BlockingTimer
+import dev.mqttflow.automation.BlockingTimerTask
+import dev.mqttflow.automation.DeclaresTimers
+import dev.mqttflow.automation.MisfirePolicy
+import dev.mqttflow.automation.Timer
 import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Message
 
@@ -31,8 +36,29 @@ import dev.mqttflow.protocol.Message
  *
  * Keep long blocking I/O out of these methods or bound it: a worker handles its messages one by
  * one, and the thread is the runtime's dispatcher's.
+ *
+ * Durable timers (stored, restored after a restart): declare them with [timer] in a field
+ * initializer — `private final BlockingTimer off = timer("off", (context, room) -> …);` — and arm
+ * them with `off.restart(context, room, Duration.ofMinutes(5))` (see [BlockingTimer]).
  */
-public abstract class BlockingConsumer(final override val name: String) : Consumer {
+public abstract class BlockingConsumer(final override val name: String) :
+    Consumer,
+    DeclaresTimers {
+    private val declared = ArrayList<Timer<*>>()
+
+    /** The durable timers declared with [timer]. */
+    final override val timers: List<Timer<*>> get() = declared.toList()
+
+    /** Declares the durable timer [name] (unique in this consumer) running [body]; missed deadlines fire at once. */
+    protected fun timer(name: String, body: BlockingTimerTask): BlockingTimer =
+        timer(name, MisfirePolicy.FireAtOnce, body)
+
+    /** Declares the durable timer [name] with a [misfire] policy (`MisfirePolicy.skip()`, `fireIfLateBy(…)`). */
+    protected fun timer(name: String, misfire: MisfirePolicy, body: BlockingTimerTask): BlockingTimer {
+        require(declared.none { it.name == name }) { "consumer '${this.name}' declares timer '$name' twice" }
+        return BlockingTimer(name, misfire, body).also { declared += it.timer }
+    }
+
     /** The worker started and the connection is up: subscribe here. */
     public open fun onConnect(context: BlockingContext) {}
 

@@ -136,6 +136,14 @@ public class BlockingContext private constructor(private val context: ConsumerCo
         return Scheduled { job.cancel() }
     }
 
+    /** Queues [step], performed after the method returns in order with the other actions (durable timers). */
+    internal fun queue(step: suspend (ConsumerContext) -> Unit) {
+        queued += step
+    }
+
+    /** The worker's coroutine context, for reads that cannot wait (a timer's pending deadline). */
+    internal val coroutineContext: kotlin.coroutines.CoroutineContext get() = context.coroutineContext
+
     /** A pending [schedule]d task. */
     public fun interface Scheduled {
         /** Cancels the task if it has not run yet. */

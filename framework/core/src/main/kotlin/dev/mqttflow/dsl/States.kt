@@ -3,12 +3,14 @@ package dev.mqttflow.dsl
 import dev.mqttflow.automation.KeyValueStore
 import dev.mqttflow.automation.MisfirePolicy
 import dev.mqttflow.automation.Timer
+import dev.mqttflow.automation.restart
 import dev.mqttflow.automation.startOrKeep
 import dev.mqttflow.protocol.Message
 import kotlinx.serialization.Serializable
 import kotlinx.serialization.builtins.serializer
 import org.slf4j.Logger
 import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
 import kotlin.time.Instant
 
 /**
@@ -38,6 +40,9 @@ public class State<T : Any> internal constructor(
 
     private var print: String? = null
     private var seen = false
+
+    /** Whether a message filled the state since the worker started (the retained one, usually). */
+    internal val filled: Boolean get() = seen
     private var unreadable = 0L
 
     @Serializable
@@ -94,6 +99,11 @@ public class State<T : Any> internal constructor(
  * An `onHeld` condition: [predicate] over [state]'s value held for [forAtLeast] runs [body], once
  * per holding spell; built on a durable timer named [name], so the time already held counts across
  * restarts. Whether it fired is stored too, so `onReleased` runs after a restart as well.
+ *
+ * A deadline that passed while the process was down comes due as the worker starts, before the
+ * retained message refilled the state: then the firing waits for the state's first value (and
+ * decides on it: still holding fires, no longer holding does not), or fires anyway after
+ * [FIRST_VALUE_BOUND] when no message comes (the topic has no retained value).
  */
 internal class Held<T : Any>(
     val state: State<T>,
@@ -105,8 +115,18 @@ internal class Held<T : Any>(
     @Volatile
     private var fired = false
 
-    val timer: Timer<String> = Timer(name, String.serializer(), MisfirePolicy.FireAtOnce) {
+    /** The timer came due before the state was filled; its firing waits for the first value. */
+    @Volatile
+    private var awaitingValue = false
+
+    val timer: Timer<String> = Timer(name, String.serializer(), MisfirePolicy.FireAtOnce) { argument ->
         val now = state.value
+        if (now == null && !state.filled && argument != GAVE_UP) {
+            awaitingValue = true
+            timer.restart(KEY, FIRST_VALUE_BOUND, GAVE_UP)
+            return@Timer
+        }
+        awaitingValue = false
         if (now == null || predicate(now)) {
             fired = true
             FIRED.put(name, true)
@@ -122,9 +142,15 @@ internal class Held<T : Any>(
     suspend fun evaluate(): Boolean {
         val value = state.value
         if (value != null && predicate(value)) {
-            if (!fired) timer.startOrKeep(KEY, forAtLeast)
+            if (awaitingValue) {
+                awaitingValue = false
+                timer.restart(KEY, Duration.ZERO) // the overdue firing, now that the value is in
+            } else if (!fired) {
+                timer.startOrKeep(KEY, forAtLeast)
+            }
             return false
         }
+        awaitingValue = false
         if (timer.pending(KEY) != null) timer.cancel(KEY)
         if (!fired) return false
         fired = false
@@ -132,8 +158,14 @@ internal class Held<T : Any>(
         return true
     }
 
-    private companion object {
-        const val KEY = "held"
-        val FIRED = KeyValueStore("mqttflow.held")
+    internal companion object {
+        private const val KEY = "held"
+
+        /** The argument of a firing that waited for the state's first value and fires regardless. */
+        private const val GAVE_UP = "held-after-start"
+        private val FIRED = KeyValueStore("mqttflow.held")
+
+        /** How long an overdue firing waits at start for the state's first value. */
+        val FIRST_VALUE_BOUND: Duration = 30.seconds
     }
 }

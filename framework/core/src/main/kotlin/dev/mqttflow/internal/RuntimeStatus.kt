@@ -1,6 +1,7 @@
 package dev.mqttflow.internal
 
 import dev.mqttflow.connection.ConnectionEvent
+import dev.mqttflow.internal.timers.TimerEngine
 import dev.mqttflow.monitoring.ConnectionState
 import dev.mqttflow.monitoring.DeadLetterRecord
 import dev.mqttflow.monitoring.FailureRecord
@@ -28,9 +29,10 @@ internal class RuntimeStatus(private val runtime: Runtime, val monitor: FlowMoni
     /** Masters waiting out a restart backoff: not running, but coming back. */
     val restarting: MutableSet<String> = ConcurrentHashMap.newKeySet()
 
-    /** The hook for the automations issue: named timers of every worker. */
-    @Volatile
-    var timerSource: () -> List<PendingTimer> = { emptyList() }
+    /** The durable timers every running worker has armed, soonest first (read from each worker's engine). */
+    private fun pendingTimers(): List<PendingTimer> = runtime.workers()
+        .flatMap { it.coroutineContext[TimerEngine]?.pendingTimers().orEmpty() }
+        .sortedWith(compareBy({ it.dueAt }, { it.worker }, { it.name }, { it.key }))
 
     @Volatile
     private var state = ConnectionState.CONNECTING
@@ -126,7 +128,10 @@ internal class RuntimeStatus(private val runtime: Runtime, val monitor: FlowMoni
     override fun inboxDepth(consumer: String?): Int =
         runtime.workers().sumOf { if (consumer == null || it.consumer.name == consumer) it.inboxDepth else 0 }
 
-    override val timersPending: Int get() = timerSource().size
+    override val timersPending: Int get() = runtime.workers().sumOf {
+        it.coroutineContext[TimerEngine]?.pendingCount
+            ?: 0
+    }
 
     override suspend fun snapshot(): FlowSnapshot {
         val held = runtime.router.subscriptions.byHolder()
@@ -142,7 +147,7 @@ internal class RuntimeStatus(private val runtime: Runtime, val monitor: FlowMoni
             unacknowledged = unacknowledged,
             recentFailures = synchronized(failures) { failures.toList() },
             recentDeadLetters = synchronized(deadLetters) { deadLetters.toList() },
-            timers = timerSource(),
+            timers = pendingTimers(),
         )
     }
 

@@ -20,7 +20,7 @@ public interface FlowStatus {
     /** Messages waiting in the inboxes of [consumer]'s workers (all consumers when null). */
     public fun inboxDepth(consumer: String? = null): Int
 
-    /** Timers waiting to fire; always 0 until the automations issue adds named timers (see [FlowSnapshot.timers]). */
+    /** Durable timers waiting to fire, over all workers (the keys armed now; see [FlowSnapshot.timers]). */
     public val timersPending: Int
 
     /** Everything a status page shows, taken at once. */
@@ -68,7 +68,7 @@ public data class FlowSnapshot(
     public val recentFailures: List<FailureRecord>,
     /** The latest dead letters, newest first (at most [RECENT]). */
     public val recentDeadLetters: List<DeadLetterRecord>,
-    /** Pending timers: empty until the automations issue adds named timers (the hook is here). */
+    /** Every worker's armed durable timers, one per key, soonest first. */
     public val timers: List<PendingTimer>,
 ) {
     public companion object {
@@ -107,8 +107,15 @@ public data class DeadLetterRecord(
     public val attempts: Int,
 )
 
-/** A timer waiting to fire (filled in by the automations issue). */
-public data class PendingTimer(public val worker: String, public val name: String, public val dueAt: Instant)
+/** A durable timer armed for [key] on [worker], due at [dueAt] (see `dev.mqttflow.automation.Timer`). */
+public data class PendingTimer(
+    public val worker: String,
+    /** The timer's declared name. */
+    public val name: String,
+    /** The key it is armed for (a room, say). */
+    public val key: String,
+    public val dueAt: Instant,
+)
 
 /** The status before a run started. */
 internal object NotStarted : FlowStatus {

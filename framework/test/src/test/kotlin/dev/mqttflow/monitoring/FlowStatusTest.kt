@@ -1,16 +1,19 @@
 package dev.mqttflow.monitoring
 
+import dev.mqttflow.automation.TimerLights
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.protocol.Message
 import dev.mqttflow.testing.consumerTest
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import org.slf4j.MDC
+import kotlin.time.Duration.Companion.minutes
 import kotlin.time.Duration.Companion.seconds
 
 /** Issue 17: health, the status snapshot and the MDC of handlers, on the real runtime in the kit. */
@@ -72,6 +75,33 @@ class FlowStatusTest :
                 capture.status.health.reasons shouldContain "onConnect of 'slow-start' has not returned"
                 advanceTimeBy(11.seconds)
                 capture.status.health.ready shouldBe true
+            }
+        }
+
+        test(
+            "the snapshot lists armed durable timers (worker, timer, key, deadline), soonest first, across a restart",
+        ) {
+            val capture = Capture()
+            consumerTest(TimerLights(), monitor = capture) {
+                connect()
+                val start = clock.now()
+                publish("home/hall/motion", "1", qos = 1)
+                advanceTimeBy(1.minutes)
+                publish("home/porch/motion", "at:${start + 2.minutes}", qos = 1)
+                runCurrent()
+                capture.status.timersPending shouldBe 2
+                capture.status.snapshot().timers shouldBe listOf(
+                    PendingTimer("lights", "off", "porch", start + 2.minutes),
+                    PendingTimer("lights", "off", "hall", start + 5.minutes),
+                )
+                restart()
+                runCurrent()
+                capture.status.snapshot().timers.map { it.key } shouldBe listOf("porch", "hall")
+                publish("home/hall/motion", "cancel", qos = 1)
+                advanceTimeBy(2.minutes)
+                runCurrent()
+                capture.status.snapshot().timers.shouldBeEmpty()
+                capture.status.timersPending shouldBe 0
             }
         }
 

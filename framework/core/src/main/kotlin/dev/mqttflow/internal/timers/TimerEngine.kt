@@ -6,6 +6,7 @@ import dev.mqttflow.automation.Timer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.internal.TimerWork
 import dev.mqttflow.internal.Work
+import dev.mqttflow.monitoring.PendingTimer
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
@@ -15,6 +16,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.serialization.json.Json
 import org.slf4j.LoggerFactory
+import java.util.concurrent.ConcurrentHashMap
 import kotlin.coroutines.AbstractCoroutineContextElement
 import kotlin.coroutines.CoroutineContext
 import kotlin.time.Clock
@@ -24,9 +26,10 @@ import kotlin.time.Instant
  * The durable timers of one worker: the only place that arms, fires, cancels and restores them.
  *
  * Every call runs on the worker's serial dispatcher (handlers, timer bodies, and the waits this
- * engine launches in the worker's [scope]), so the [armed] map needs no lock. A row is written to
- * the [store] before `arm` returns and deleted after the body returned; the in-memory [armed] map
- * only mirrors the rows for `pending` and for telling current firings from superseded ones.
+ * engine launches in the worker's [scope]): only they change the [armed] map; it is concurrent so
+ * that the status page can read it ([pendingTimers]) from elsewhere. A row is written to the
+ * [store] before `arm` returns and deleted after the body returned; the in-memory [armed] map only
+ * mirrors the rows for `pending`, the status, and telling current firings from superseded ones.
  */
 internal class TimerEngine(
     private val owner: String,
@@ -41,7 +44,7 @@ internal class TimerEngine(
 
     private class Armed(val deadline: Instant, val argument: String, val generation: Long, val wait: Job)
 
-    private val armed = HashMap<Pair<String, String>, Armed>()
+    private val armed = ConcurrentHashMap<Pair<String, String>, Armed>()
     private var generations = 0L
 
     init {
@@ -73,6 +76,11 @@ internal class TimerEngine(
 
     /** How many keys are armed now, over all timers of this worker. */
     val pendingCount: Int get() = armed.size
+
+    /** Every armed key of this worker, for the status; safe to call from any thread. */
+    fun pendingTimers(): List<PendingTimer> = armed.entries.map { (id, entry) ->
+        PendingTimer(owner, id.first, id.second, entry.deadline)
+    }
 
     private fun schedule(timer: String, key: String, deadline: Instant, argument: String) {
         armed.remove(timer to key)?.wait?.cancel()
@@ -111,7 +119,7 @@ internal class TimerEngine(
     }
 
     private suspend fun forget(id: Pair<String, String>) {
-        if (id !in armed) store.deleteTimer(owner, id.first, id.second)
+        if (!armed.containsKey(id)) store.deleteTimer(owner, id.first, id.second)
     }
 
     private suspend fun <T> invoke(timer: Timer<T>, context: ConsumerContext, argument: String) {
@@ -172,8 +180,11 @@ internal class TimerEngine(
         private val JSON = Json
 
         /** The engine of the worker running the caller, if it declares [timer]; else a clear error. */
-        suspend fun current(timer: Timer<*>): TimerEngine {
-            val engine = currentCoroutineContext()[Key]
+        suspend fun current(timer: Timer<*>): TimerEngine = of(currentCoroutineContext(), timer)
+
+        /** The engine in [context] (a worker's), if it declares [timer]; else a clear error. */
+        fun of(context: CoroutineContext, timer: Timer<*>): TimerEngine {
+            val engine = context[Key]
                 ?: error("timer '${timer.name}' used outside a handler: call it from a handler or timer body")
             check(engine.timers[timer.name] === timer) {
                 "timer '${timer.name}' is not declared on worker '${engine.owner}': declare it in that consumer"
