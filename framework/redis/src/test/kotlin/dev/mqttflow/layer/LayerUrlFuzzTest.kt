@@ -29,8 +29,9 @@ class LayerUrlFuzzTest {
 
     private companion object {
         // The words of LayerUrl's messages around the URL they quote.
-        const val FIXED_TEXT = "channel layer URL: unknown layer: use memory:// or redis://host:port; names no Redis host: " +
-            "use redis://host:port[/db]; is not a URL; is not a Redis URL Lettuce accepts; capacity must be a " +
-            "positive number, not"
+        const val FIXED_TEXT =
+            "channel layer URL: unknown layer: use memory:// or redis://host:port; names no Redis host: " +
+                "use redis://host:port[/db]; is not a URL; is not a Redis URL Lettuce accepts; capacity must be a " +
+                "positive number, not"
     }
 }

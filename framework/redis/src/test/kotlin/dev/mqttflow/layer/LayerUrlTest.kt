@@ -11,7 +11,8 @@ import io.kotest.matchers.string.shouldStartWith
 class LayerUrlTest :
     FunSpec({
         test("a redis URL without // is a ConfigException naming the channel layer URL, not a URISyntaxException") {
-            shouldThrow<ConfigException> { ChannelLayer.fromUrl("redis:foo") }.message shouldStartWith "channel layer URL: "
+            shouldThrow<ConfigException> { ChannelLayer.fromUrl("redis:foo") }.message shouldStartWith
+                "channel layer URL: "
         }
 
         test("a channel layer URL that does not parse is refused without showing its password") {
