@@ -58,8 +58,7 @@ internal class Cli(private val context: CliContext) {
         } catch (e: CliktError) {
             clikt(root, e)
         } catch (e: ConfigException) {
-            val option = Settings.all.firstOrNull { it.key == e.option }?.longName
-                ?: AutomationSettings.optionName(e.option) ?: e.option
+            val option = AutomationSettings.optionName(e.option) ?: LibrarySettingNames.optionFor(e.option)
             fail("$option: ${e.reason}", ExitCode.USAGE)
         } catch (e: ScriptException) {
             // Compiler style, one line per problem: file:line:col: error: …

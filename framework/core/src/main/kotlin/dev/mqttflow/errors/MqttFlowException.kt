@@ -32,10 +32,6 @@ public class PublishException(public val topic: String, public val reason: Strin
 public class ConfigException(public val option: String, public val reason: String, cause: Throwable? = null) :
     MqttFlowException("$option: $reason", cause)
 
-/** A consumer asked for something this runtime does not do (for example an unknown action). */
-public class UnsupportedActionException(public val action: String, public val reason: String) :
-    MqttFlowException("$action is not supported: $reason")
-
 /** A worker operation that broke the rules (spawning from a non-master, a duplicate app id, …). */
 public class WorkerException(message: String) : MqttFlowException(message)
 

@@ -10,7 +10,8 @@ import org.jetbrains.exposed.v1.jdbc.JdbcTransaction
 public val ConsumerContext.database: MqttFlowDatabase
     get() = coroutineContext[MqttFlowDatabase] ?: error(
         "worker '$workerName' has no database: declare its tables with tables(…) in mqttConsumer, " +
-            "or pass MqttFlow(plugins = listOf(DatabasePlugin(MqttFlowDatabase.connect(url)))), or run with --db-url",
+            "or pass MqttFlow(plugins = listOf(DatabasePlugin(MqttFlowDatabase.connect(url)))), " +
+            "or give the command line a database URL",
     )
 
 /**

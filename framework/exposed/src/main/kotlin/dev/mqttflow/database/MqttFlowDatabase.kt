@@ -100,8 +100,8 @@ public class MqttFlowDatabase private constructor(
         /** The environment variable that holds the database URL when no option gives one. */
         public const val ENV_URL: String = "MQTTFLOW_DB_URL"
 
-        /** The command-line option that gives the database URL. */
-        public const val OPTION_URL: String = "--db-url"
+        /** What [connect]'s errors name when the caller gives no other name for the URL's source. */
+        private const val SETTING_URL = "database URL"
 
         /** The database when nobody configured one: the SQLite file `mqttflow.db` in the working directory. */
         public const val DEFAULT_URL: String = "jdbc:sqlite:mqttflow.db"
@@ -121,7 +121,7 @@ public class MqttFlowDatabase private constructor(
         public fun connect(
             url: String? = null,
             ioDispatcher: CoroutineDispatcher = Dispatchers.IO,
-            option: String = OPTION_URL,
+            option: String = SETTING_URL,
         ): MqttFlowDatabase {
             val jdbcUrl = url?.trim()?.takeIf { it.isNotEmpty() } ?: DEFAULT_URL
             val shown = DatabaseUrls.redact(jdbcUrl)
@@ -139,19 +139,19 @@ public class MqttFlowDatabase private constructor(
         }
 
         /**
-         * The URL to use: [optionValue] (from `--db-url`) if given, else [ENV_URL] from [env],
+         * The URL to use: [optionValue] (a URL the caller was given) if any, else [ENV_URL] from [env],
          * else [DEFAULT_URL]; paired with the name of the setting it came from, for error messages.
          */
         @JvmStatic
         @JvmOverloads
         public fun resolveUrl(optionValue: String?, env: Map<String, String> = System.getenv()): Pair<String, String> {
-            optionValue?.takeIf { it.isNotBlank() }?.let { return it to OPTION_URL }
+            optionValue?.takeIf { it.isNotBlank() }?.let { return it to SETTING_URL }
             env[ENV_URL]?.takeIf { it.isNotBlank() }?.let { return it to ENV_URL }
             return DEFAULT_URL to "default database"
         }
 
         /**
-         * Opens the database the command line asked for: [optionValue] is `--db-url`'s value or null;
+         * Opens the database a caller was asked for: [optionValue] is the URL it was given, or null;
          * without it, [ENV_URL] from [env] decides, then [DEFAULT_URL].
          */
         @JvmStatic

@@ -144,8 +144,8 @@ class MqttFlowDatabaseTest :
 
         test("a URL that is not JDBC is refused in one line naming the option") {
             val e = shouldThrow<ConfigException> { MqttFlowDatabase.connect("postgres://db/x") }
-            e.option shouldBe "--db-url"
-            e.message shouldStartWith "--db-url: not a JDBC URL"
+            e.option shouldBe "database URL"
+            e.message shouldStartWith "database URL: not a JDBC URL"
             e.message shouldContain "postgres://db/x"
             e.message!!.lines().size shouldBe 1
         }
@@ -180,7 +180,7 @@ class MqttFlowDatabaseTest :
 
         test("the option wins over the environment, which wins over the default") {
             val env = mapOf(MqttFlowDatabase.ENV_URL to "jdbc:sqlite:env.db")
-            MqttFlowDatabase.resolveUrl("jdbc:sqlite:opt.db", env) shouldBe ("jdbc:sqlite:opt.db" to "--db-url")
+            MqttFlowDatabase.resolveUrl("jdbc:sqlite:opt.db", env) shouldBe ("jdbc:sqlite:opt.db" to "database URL")
             MqttFlowDatabase.resolveUrl(null, env) shouldBe ("jdbc:sqlite:env.db" to "MQTTFLOW_DB_URL")
             MqttFlowDatabase.resolveUrl(" ", emptyMap()).first shouldBe MqttFlowDatabase.DEFAULT_URL
         }

@@ -126,7 +126,7 @@ class DatabaseIT :
             val port = EmbeddedBroker.freePort()
             val url = "jdbc:postgresql://127.0.0.1:$port/test?user=postgres&password=hunter2"
             val e = shouldThrow<ConfigException> { MqttFlowDatabase.connect(url) }
-            e.message shouldStartWith "--db-url: cannot open database 'jdbc:postgresql://127.0.0.1:$port/test?" +
+            e.message shouldStartWith "database URL: cannot open database 'jdbc:postgresql://127.0.0.1:$port/test?" +
                 "user=postgres&password=****': "
             e.message shouldContain "refused"
             e.message shouldNotContain "hunter2"

@@ -8,9 +8,10 @@ import java.net.URI
 import java.net.URISyntaxException
 
 /**
- * A `--layer` URL, parsed without connecting anywhere: `memory://` (or nothing) for the in-process
+ * A channel layer URL, parsed without connecting anywhere: `memory://` (or nothing) for the in-process
  * layer, `redis://host:port[/db][?prefix=P&capacity=N]` (or `rediss://`) for Redis. Every refusal is
- * a [ConfigException] naming `--layer` and the URL, its password hidden.
+ * a [ConfigException] whose option is [SETTING] ("channel layer URL"), saying what is wrong with the URL
+ * (its password hidden); the command line reports it under its own option name.
  */
 internal sealed interface LayerUrl {
     /** [InMemoryChannelLayer]. */
@@ -20,7 +21,7 @@ internal sealed interface LayerUrl {
     data class Redis(val uri: String, val prefix: String, val capacity: Int) : LayerUrl
 
     companion object {
-        const val OPTION: String = "--layer"
+        const val SETTING: String = "channel layer URL"
         private const val DEFAULT_PREFIX = "mqttflow"
         private val PLAIN_VALUE = Regex("[A-Za-z0-9+.-]{1,20}")
 
@@ -30,18 +31,18 @@ internal sealed interface LayerUrl {
             val uri = try {
                 URI(url)
             } catch (e: URISyntaxException) {
-                throw ConfigException(OPTION, "'$shown' is not a URL: ${e.reason}", e)
+                throw ConfigException(SETTING, "'$shown' is not a URL: ${e.reason}", e)
             }
             return when (uri.scheme) {
                 "redis", "rediss" -> redis(uri, shown)
-                else -> throw ConfigException(OPTION, "unknown layer '$shown': use memory:// or redis://host:port")
+                else -> throw ConfigException(SETTING, "unknown layer '$shown': use memory:// or redis://host:port")
             }
         }
 
         @Suppress("ThrowsCount")
         private fun redis(uri: URI, shown: String): Redis {
             if (uri.isOpaque || uri.host.isNullOrEmpty()) {
-                throw ConfigException(OPTION, "'$shown' names no Redis host: use redis://host:port")
+                throw ConfigException(SETTING, "'$shown' names no Redis host: use redis://host:port")
             }
             val query = uri.rawQuery.orEmpty().split('&').filter { it.contains('=') }
                 .associate { it.substringBefore('=') to it.substringAfter('=') }
@@ -49,19 +50,19 @@ internal sealed interface LayerUrl {
                 // A malformed URL can put (a piece of) its user info in here: quote only a plain value.
                 val quoted = if (PLAIN_VALUE.matches(it)) ", not '$it'" else ""
                 it.toIntOrNull()?.takeIf { n -> n > 0 }
-                    ?: throw ConfigException(OPTION, "capacity must be a positive number$quoted")
+                    ?: throw ConfigException(SETTING, "capacity must be a positive number$quoted")
             } ?: InMemoryChannelLayer.DEFAULT_CAPACITY
             val base = try {
                 URI(uri.scheme, uri.userInfo, uri.host, uri.port, uri.path, null, null).toString()
             } catch (e: URISyntaxException) {
-                throw ConfigException(OPTION, "'$shown' is not a Redis URL: ${e.reason}", e)
+                throw ConfigException(SETTING, "'$shown' is not a Redis URL: ${e.reason}", e)
             }
             try {
                 RedisURI.create(base)
             } catch (e: IllegalArgumentException) {
                 // Not Lettuce's message: it may quote a piece of the URL, password included.
                 throw ConfigException(
-                    OPTION,
+                    SETTING,
                     "'$shown' is not a Redis URL Lettuce accepts (${e.javaClass.simpleName}); " +
                         "use redis://host:port[/db]",
                     e,

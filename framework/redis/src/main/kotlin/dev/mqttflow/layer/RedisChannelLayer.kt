@@ -53,7 +53,7 @@ public class RedisChannelLayer @JvmOverloads constructor(
     } catch (e: io.lettuce.core.RedisConnectionException) {
         client.shutdown()
         throw ConfigException(
-            LayerUrl.OPTION,
+            LayerUrl.SETTING,
             "cannot reach Redis at ${LayerUrl.hidePassword(redisUri)}: ${e.cause?.message ?: e.message}",
             e,
         )

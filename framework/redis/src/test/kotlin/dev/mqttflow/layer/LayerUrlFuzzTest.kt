@@ -8,8 +8,8 @@ import dev.mqttflow.fuzz.show
 import dev.mqttflow.fuzz.valueOr
 
 /**
- * Fuzzes `--layer` URL parsing ([LayerUrl.parse], docs/fuzzing.md): a layer description or a
- * [ConfigException] naming `--layer` and never showing the URL's password.
+ * Fuzzes Channel layer URL parsing ([LayerUrl.parse], docs/fuzzing.md): a layer description or a
+ * [ConfigException] naming the channel layer URL and never showing the URL's password.
  */
 class LayerUrlFuzzTest {
     @FuzzTest(maxDuration = "2m")
@@ -17,7 +17,7 @@ class LayerUrlFuzzTest {
         val url = fuzzText(data)
         val secrets = passwordsIn(url, FIXED_TEXT)
         val hidden = { message: String -> secrets.none { it in message } }
-        valueOr<ConfigException>(url, { it.startsWith("--layer: ") && hidden(it) }) {
+        valueOr<ConfigException>(url, { it.startsWith("channel layer URL: ") && hidden(it) }) {
             when (val parsed = LayerUrl.parse(url)) {
                 LayerUrl.Memory -> Unit
                 is LayerUrl.Redis -> check(parsed.capacity > 0) { show(url) }
@@ -29,8 +29,9 @@ class LayerUrlFuzzTest {
 
     private companion object {
         // The words of LayerUrl's messages around the URL they quote.
-        const val FIXED_TEXT = "--layer: unknown layer: use memory:// or redis://host:port; names no Redis host: " +
-            "use redis://host:port[/db]; is not a URL; is not a Redis URL Lettuce accepts; capacity must be a " +
-            "positive number, not"
+        const val FIXED_TEXT =
+            "channel layer URL: unknown layer: use memory:// or redis://host:port; names no Redis host: " +
+                "use redis://host:port[/db]; is not a URL; is not a Redis URL Lettuce accepts; capacity must be a " +
+                "positive number, not"
     }
 }

@@ -6,17 +6,8 @@ import java.nio.CharBuffer
 import java.nio.charset.CharsetDecoder
 import java.nio.charset.CodingErrorAction
 
-/** What the server hands a consumer: mqttasgi's `mqtt.connect`, `mqtt.msg` and `mqtt.disconnect`. */
-public sealed interface ServerEvent
-
-/** The worker has started and the broker connection is up: subscribe here. */
-public data object Connected : ServerEvent
-
-/** The worker is stopping (killed, or the runtime is shutting down). */
-public data object Disconnected : ServerEvent
-
 /**
- * A message from the broker.
+ * A message from the broker (mqttasgi's `mqtt.msg`).
  *
  * [vars] holds the named topic variables of the handler pattern that matched
  * (`home/{room}/motion` gives `vars["room"]`); it is empty where no pattern was involved.
@@ -28,7 +19,7 @@ public class Message(
     public val retain: Boolean = false,
     public val properties: MessageProperties = MessageProperties.NONE,
     public val vars: Map<String, String> = emptyMap(),
-) : ServerEvent {
+) {
     init {
         requireQos(qos)
     }
