@@ -171,6 +171,7 @@ class AutomationTest :
                 connect()
                 publish("home/hall/motion", "1", qos = 1)
                 advanceTimeBy(3.minutes)
+                store.timers("hall-light:hall-light").map { it.key } shouldBe listOf("hall")
                 restart()
                 advanceTimeBy(2.minutes - 1.seconds)
                 out("home/lights/hall/set") shouldBe listOf("on")
@@ -178,7 +179,7 @@ class AutomationTest :
                 out("home/lights/hall/set") shouldBe listOf("on", "off")
                 advanceTimeBy(30.minutes)
                 out("home/lights/hall/set") shouldBe listOf("on", "off")
-                store.timers("hall-light").shouldBeEmpty()
+                store.timers("hall-light:hall-light").shouldBeEmpty()
             }
         }
 
