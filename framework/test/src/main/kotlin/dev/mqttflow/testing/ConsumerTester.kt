@@ -239,16 +239,18 @@ public class ConsumerTester private constructor(consumer: Consumer, private val 
 
     /**
      * Runs [op] on the scheduler until it finishes. Moves virtual time (a millisecond at a step)
-     * only if [op] waits for it, and gives up after twice the shutdown timeout.
+     * only if [op] waits for it, and gives up after twice the shutdown timeout of such waiting.
      */
     private fun drive(what: String, op: suspend () -> Unit) {
         var outcome: Result<Unit>? = null
         driver.launch { outcome = runCatching { op() } }
         scheduler.runCurrent()
-        val limit = scheduler.currentTime + 2 * config.shutdownTimeout.inWholeMilliseconds
-        while (outcome == null && scheduler.currentTime < limit) {
+        val limit = 2 * config.shutdownTimeout.inWholeMilliseconds
+        var waited = 0L // what this loop moved; [op] may move time itself (restart's downtime)
+        while (outcome == null && waited < limit) {
             scheduler.advanceTimeBy(1)
             scheduler.runCurrent()
+            waited++
         }
         val result = outcome ?: throw session.report("$what did not finish within ${config.shutdownTimeout * 2}")
         result.getOrThrow()

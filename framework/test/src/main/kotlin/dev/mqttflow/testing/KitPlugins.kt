@@ -44,8 +44,13 @@ internal class KitPlugins(
     /** Durable timers and stored values: the plugins' store (the database's), else one in memory. */
     val store: AutomationStore by lazy { context[AutomationStore] ?: InMemoryAutomationStore() }
 
+    /**
+     * Opens the plugins, then lets them prepare the consumer as a run does before its first worker
+     * starts (the database's declared tables are created), so a test can fill them before `connect()`.
+     */
     suspend fun open() {
         for (plugin in plugins) context += plugin.open(consumers)
+        for (plugin in plugins) plugin.beforeStart(consumers, context)
     }
 
     suspend fun close() {
