@@ -23,8 +23,8 @@ import kotlinx.coroutines.test.StandardTestDispatcher
 import kotlinx.coroutines.test.TestCoroutineScheduler
 import kotlin.time.Duration
 import kotlin.time.toJavaInstant
-import kotlin.time.toKotlinInstant
 import kotlin.time.toKotlinDuration
+import kotlin.time.toKotlinInstant
 
 /**
  * The test kit for Java (and for any blocking test): the same engine and the same features as
@@ -285,8 +285,7 @@ public class ConsumerTester private constructor(consumer: Consumer, private val 
         public fun config(config: MqttFlowConfig): Builder = apply { this.config = config }
 
         /** What the consumer's clock says when the test starts (default 2025-01-01T00:00:00Z). */
-        public fun startTime(start: java.time.Instant): Builder =
-            apply { startTime = start.toKotlinInstant() }
+        public fun startTime(start: java.time.Instant): Builder = apply { startTime = start.toKotlinInstant() }
 
         /** The database the consumer reaches (a JDBC URL); needs mqttflow-exposed on the test classpath. */
         public fun databaseUrl(url: String?): Builder = apply { databaseUrl = url }

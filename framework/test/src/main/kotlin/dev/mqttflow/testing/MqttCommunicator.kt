@@ -113,7 +113,10 @@ public class MqttCommunicator @JvmOverloads constructor(
         return withTimeoutOrNull(timeout) { session.awaitAction() } == null
     }
 
-    /** The next action, which must publish to [topic] (with UTF-8 [payload], when given); see [ConsumerTestScope.expectPublish]. */
+    /**
+     * Takes the next action, which must publish to [topic] (with UTF-8 [payload], when given);
+     * see [ConsumerTestScope.expectPublish].
+     */
     public fun expectPublish(topic: String, payload: String? = null): Publish = session.expectPublish(topic, payload)
 
     /** Checks that the consumer has sent nothing more now; see [receiveNothing] to wait. */

@@ -10,10 +10,10 @@ import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.testing.InMemoryBroker
 import dev.mqttflow.worker.FailureOutcome
 import dev.mqttflow.worker.FailurePolicy
 import dev.mqttflow.worker.WorkerFailure
-import dev.mqttflow.testing.InMemoryBroker
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.collections.shouldContain

@@ -24,9 +24,9 @@ object Notes : Table("kit_notes") {
 
 /**
  * The consumer the feature tests of both faces use (`KitFeaturesTest`, `KitFeaturesJavaTest`):
- * says when it came up (retained, by its clock), stores each note and publishes the count,
- * (a note `slow` after a minute), clears the notes on a `notes.clear` layer message, and says goodbye five seconds into its
- * `onDisconnect`.
+ * says when it came up (retained, by its clock), stores each note and publishes the count (a
+ * note `slow` after a minute), clears the notes on a `notes.clear` layer message, and says
+ * goodbye five seconds into its `onDisconnect`.
  */
 class Notebook :
     Consumer,
