@@ -32,7 +32,7 @@ import kotlin.script.experimental.jvmhost.saveToJar
  *
  * [hits] and [misses] count lookups, for tests and `--verbose` output.
  */
-public class ScriptCache(
+public class ScriptCache @JvmOverloads constructor(
     /** Where the jars go; created when needed. */
     public val directory: Path = defaultDirectory(),
     /** The build the cached scripts must come from; tests inject another to play a new build. */

@@ -1,3 +1,5 @@
+@file:JvmName("ScriptTesting")
+
 package dev.mqttflow.script
 
 import java.io.File
@@ -20,10 +22,14 @@ import java.io.File
  * of the machine's environment leaks into a test. Each call runs the body again, so each test gets
  * consumers with state of their own.
  *
+ * Both faces of the test kit take what it returns: `consumerTest(script.consumer("lights")) { … }`
+ * in Kotlin, `new ConsumerTester(ScriptTesting.loadTestScript(path).consumer("lights"))` in Java.
+ *
  * Call it **outside** `runTest` and `consumerTest`: compiling takes real seconds (a cache hit tens of
  * milliseconds), and `runTest` gives up after 60 s of real time. Throws
  * [dev.mqttflow.errors.ScriptException] when the script does not compile or its body throws.
  */
+@JvmOverloads
 public fun loadTestScript(
     path: String,
     environment: Map<String, String> = emptyMap(),

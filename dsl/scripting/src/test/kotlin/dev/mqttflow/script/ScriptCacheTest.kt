@@ -1,7 +1,6 @@
 package dev.mqttflow.script
 
-import dev.mqttflow.protocol.Message
-import dev.mqttflow.protocol.Publish
+import dev.mqttflow.testing.consumerTest
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.collections.shouldContainExactly
@@ -16,14 +15,16 @@ class ScriptCacheTest :
     FunSpec({
         val text = """
             mqttConsumer("echo") {
+                onConnect { subscribe("echo/in") }
                 onMessage { msg -> publish("echo/out", msg.text) }
             }
             """
 
-        suspend fun LoadedScript.echoes(): Boolean {
-            val context = RecordingContext()
-            consumer("echo").onMessage(context, Message("echo/in", "hi".encodeToByteArray()))
-            return context.actions == listOf(Publish("echo/out", "hi"))
+        /** Runs the script's echo consumer in the test kit: it must echo. */
+        fun LoadedScript.echoes() = consumerTest(consumer("echo")) {
+            connect()
+            publish("echo/in", "hi")
+            expectPublish("echo/out", "hi")
         }
 
         test("loading an unchanged script again takes it from the cache without compiling") {
@@ -39,7 +40,7 @@ class ScriptCacheTest :
             second.compilations shouldBe 0
             (cache.hits to cache.misses) shouldBe (1 to 0)
             script.fromCache shouldBe true
-            script.echoes() shouldBe true
+            script.echoes()
         }
 
         test("a new build of mqttflow does not reuse a script compiled by the old one") {
@@ -53,7 +54,7 @@ class ScriptCacheTest :
             host.compilations shouldBe 1
             (newBuild.hits to newBuild.misses) shouldBe (0 to 1)
             script.fromCache shouldBe false
-            script.echoes() shouldBe true
+            script.echoes()
 
             val oldBuildAgain = ScriptCache(dir, buildId = "build-1")
             ScriptHost(oldBuildAgain).load(file).fromCache shouldBe true
@@ -77,7 +78,7 @@ class ScriptCacheTest :
             jar.parentFile.mkdirs()
             jar.writeText("not a jar")
             val host = ScriptHost(cache)
-            host.load(file).echoes() shouldBe true
+            host.load(file).echoes()
             host.compilations shouldBe 1
             ScriptHost(ScriptCache(dir)).load(file).fromCache shouldBe true
         }

@@ -1,15 +1,16 @@
 package dev.mqttflow.script
 
 import dev.mqttflow.errors.ScriptException
-import dev.mqttflow.protocol.Message
-import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.Subscribe
+import dev.mqttflow.testing.consumerTest
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldStartWith
+import io.kotest.matchers.types.shouldBeInstanceOf
+import kotlin.time.Duration.Companion.milliseconds
 
 class ScriptHostTest :
     FunSpec({
@@ -28,6 +29,7 @@ class ScriptHostTest :
                     }
                 }
                 mqttConsumer {
+                    onConnect { subscribe("home/x") }
                     onMessage { msg ->
                         val watts = msg.json().jsonObject["watts"]?.jsonPrimitive?.double ?: 0.0
                         publishJson("home/alerts", buildJsonObject { put("watts", watts) })
@@ -39,18 +41,18 @@ class ScriptHostTest :
             script.name shouldBe "hall-light"
             script.consumers.map { it.name } shouldContainExactly listOf("hall-light:lights", "hall-light")
 
-            val lights = script.consumer("lights")
-            val context = RecordingContext()
-            lights.onConnect(context)
-            lights.onMessage(context, Message("home/hall/motion", "1".encodeToByteArray()))
-            script.consumer(
-                "hall-light",
-            ).onMessage(context, Message("home/x", """{"watts":3500}""".encodeToByteArray()))
-            context.actions shouldContainExactly listOf(
-                Subscribe("home/hall/motion", 1),
-                Publish("home/lights/hall/set", "on", qos = 1),
-                Publish("home/alerts", """{"watts":3500.0}"""),
-            )
+            consumerTest(script.consumer("lights")) {
+                connect() shouldBe Subscribe("home/hall/motion", 1)
+                publish("home/hall/motion", "1", qos = 1)
+                expectNoAction() // the handler waits a millisecond of virtual time
+                advanceTimeBy(1.milliseconds)
+                expectPublish("home/lights/hall/set", "on").qos shouldBe 1
+            }
+            consumerTest(script.consumer("hall-light")) {
+                connect()
+                publish("home/x", """{"watts":3500}""")
+                expectPublish("home/alerts", """{"watts":3500.0}""")
+            }
         }
 
         test("a compile error is reported as file:line:col: error: message") {
@@ -88,9 +90,13 @@ class ScriptHostTest :
                 """,
             )
             val meter = host.load(file).consumer("meter")
-            val e = shouldThrow<NumberFormatException> {
-                meter.onMessage(RecordingContext(), Message("meter/a", "lots".encodeToByteArray()))
+            lateinit var e: Throwable
+            consumerTest(meter) {
+                connect()
+                publish("meter/a", "lots")
+                e = failures.single().error
             }
+            e.shouldBeInstanceOf<NumberFormatException>()
             val frame = e.stackTrace.first { it.fileName?.endsWith(".kts") == true }
             "${frame.fileName}:${frame.lineNumber}" shouldBe "fragile.mqtt.kts:4"
         }
@@ -120,7 +126,12 @@ class ScriptHostTest :
                 """,
             )
             val outer = host.load(file).consumer("outer")
-            val e = shouldThrow<IllegalStateException> { outer.onConnect(RecordingContext()) }
+            lateinit var e: Throwable
+            consumerTest(outer) {
+                shouldThrow<AssertionError> { connect() }
+                e = failures.single().error
+            }
+            e.shouldBeInstanceOf<IllegalStateException>()
             e.message shouldBe "mqttConsumer { } belongs at the top level of a script, not inside a handler"
         }
 

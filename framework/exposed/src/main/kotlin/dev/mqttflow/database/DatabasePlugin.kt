@@ -4,6 +4,8 @@ import dev.mqttflow.MqttFlowPlugin
 import dev.mqttflow.automation.needsDurableStore
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.errors.WorkerException
+import dev.mqttflow.internal.KitAwarePlugin
+import dev.mqttflow.internal.KitPluginSettings
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 
@@ -17,9 +19,21 @@ import kotlin.coroutines.EmptyCoroutineContext
  * opened only when a consumer declares tables, durable timers or stored state — the one
  * `MQTTFLOW_DB_URL` names, else the SQLite file `mqttflow.db` — and closed when the run ends.
  * Pass `DatabasePlugin(db)` to choose one; the run does not close a database it was given.
+ *
+ * In a test of the test kit (mqttflow-test), found the same way, it gives the test its database
+ * ([forKit]): the URL the test names, else a private in-memory SQLite database when the consumer
+ * declares tables, its JDBC work on the test's dispatcher.
  */
 public class DatabasePlugin @JvmOverloads constructor(private val database: MqttFlowDatabase? = null) :
-    MqttFlowPlugin {
+    KitAwarePlugin {
+    override val providesDatabase: Boolean get() = true
+
+    override fun forKit(consumers: List<Consumer>, settings: KitPluginSettings): MqttFlowPlugin? {
+        val url = settings.databaseUrl ?: if (declaredTables(consumers).isEmpty()) return null else privateMemoryUrl()
+        val db = MqttFlowDatabase.connect(url, settings.ioDispatcher, option = settings.databaseOption)
+        return OwnedDatabase(db)
+    }
+
     override suspend fun open(consumers: List<Consumer>): CoroutineContext {
         val db = database
             ?: if (declaredTables(consumers).isEmpty() && !needsDurableStore(consumers)) {
@@ -45,3 +59,14 @@ public class DatabasePlugin @JvmOverloads constructor(private val database: Mqtt
         if (database == null) context[MqttFlowDatabase]?.close()
     }
 }
+
+/** A test's database: the run's plugin as `DatabasePlugin(db)`, which also closes [db] when the run ends. */
+private class OwnedDatabase(private val db: MqttFlowDatabase) : MqttFlowPlugin by DatabasePlugin(db) {
+    override suspend fun close(context: CoroutineContext) {
+        db.close()
+    }
+}
+
+/** A shared-cache in-memory SQLite database no other test can name. */
+private fun privateMemoryUrl(): String =
+    "jdbc:sqlite:file:mqttflow-test-${java.util.UUID.randomUUID()}?mode=memory&cache=shared"

@@ -45,7 +45,8 @@ import kotlin.time.Instant
  * @param startTime what `context.clock.now()` says when the test starts.
  * @param databaseUrl the database `transaction { … }` reaches (a JDBC URL). Null: a consumer that
  *   declares tables gets a private in-memory SQLite database, created for this test and gone after
- *   it; one that declares none gets no database. Declared tables are created before `onConnect`.
+ *   it; one that declares none gets no database. Databases need mqttflow-exposed on the test
+ *   classpath (a URL without it fails, naming the dependency to add). Declared tables are created before `onConnect`.
  *   Either way the database's JDBC work runs on the test's dispatcher, so time stays virtual; the
  *   block reaches it as [ConsumerTestScope.database].
  * @param timeout real time the whole test may take, as in [runTest]; null for its default (60 s).
@@ -76,18 +77,12 @@ public fun consumerTest(
 ): TestResult {
     val settings = config.copy(zone = zone ?: config.zone, location = location ?: config.location)
     val body: suspend TestScope.() -> Unit = {
-        val database = openKitDatabase(consumer, databaseUrl, StandardTestDispatcher(testScheduler, "mqttflow-test-io"))
+        val io = StandardTestDispatcher(testScheduler, "mqttflow-test-io")
+        val plugins = KitPlugins(consumer, KitPlugins.settings(databaseUrl, "consumerTest(databaseUrl)", io))
+        plugins.open()
         try {
-            val session = KitSession(
-                testScheduler,
-                consumer,
-                params,
-                failurePolicy,
-                settings,
-                startTime,
-                database,
-                monitor,
-            )
+            val session =
+                KitSession(testScheduler, consumer, params, failurePolicy, settings, startTime, plugins, monitor)
             guard(session)
             try {
                 ConsumerTestScope(this, session).block()
@@ -96,7 +91,7 @@ public fun consumerTest(
                 withContext(NonCancellable) { session.stop() }
             }
         } finally {
-            database?.close()
+            withContext(NonCancellable) { plugins.close() }
         }
     }
     return if (timeout == null) runTest(testBody = body) else runTest(timeout = timeout, testBody = body)

@@ -95,9 +95,7 @@ public class ConsumerTestScope internal constructor(
      * test's dispatcher. Fails when the test has none (see `consumerTest`'s `databaseUrl`).
      */
     public val database: MqttFlowDatabase
-        get() = session.database ?: throw AssertionError(
-            "this test has no database: the consumer declares no tables; pass consumerTest(databaseUrl = …)",
-        )
+        get() = KitDatabase.of(session.plugins, "consumerTest(databaseUrl = …)")
 
     /** The consumer's own layer channel (after [connect]). */
     public val channelName: String get() = session.channelName

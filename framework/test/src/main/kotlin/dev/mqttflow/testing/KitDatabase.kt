@@ -1,21 +1,41 @@
 package dev.mqttflow.testing
 
-import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.database.MqttFlowDatabase
-import dev.mqttflow.database.declaredTables
-import kotlinx.coroutines.CoroutineDispatcher
-import java.util.UUID
+import java.sql.Connection
+import java.sql.SQLException
 
 /**
- * The database of a kit test: the one at [url] if given; else, when [consumer] declares tables, a
- * private in-memory SQLite database that vanishes when it is closed; else none. Its JDBC work runs
- * on [dispatcher], the test's, so time inside transactions stays virtual and nothing runs on
- * another thread.
+ * The one file of the kit that names mqttflow-exposed's types. mqttflow-exposed is an optional
+ * dependency of mqttflow-test: these run only when a test asks for its database, and then say
+ * what to add if it is missing instead of failing with a `NoClassDefFoundError`.
  */
-internal fun openKitDatabase(consumer: Consumer, url: String?, dispatcher: CoroutineDispatcher): MqttFlowDatabase? {
-    val wanted = url ?: if (declaredTables(listOf(consumer)).isEmpty()) null else privateMemoryUrl()
-    return wanted?.let { MqttFlowDatabase.connect(it, dispatcher, option = "consumerTest(databaseUrl)") }
+internal object KitDatabase {
+    private val exposedPresent: Boolean = runCatching {
+        Class.forName("dev.mqttflow.database.MqttFlowDatabase", false, KitDatabase::class.java.classLoader)
+    }.isSuccess
+
+    /** The database of the test [plugins] opened; fails saying why there is none. */
+    fun of(plugins: KitPlugins?, option: String): MqttFlowDatabase {
+        if (!exposedPresent) {
+            throw AssertionError(
+                "this test has no database: mqttflow-exposed is not on the test classpath " +
+                    "(add dev.mqttflow:mqttflow-exposed, test scope)",
+            )
+        }
+        return plugins?.context?.get(MqttFlowDatabase) ?: throw AssertionError(
+            "this test has no database: the consumer declares no tables; pass $option",
+        )
+    }
+
+    /** Runs [work] on a JDBC connection inside a transaction of [database]; commits when it returns. */
+    suspend fun <T> jdbc(database: MqttFlowDatabase, work: SqlWork<T>): T = database.transaction {
+        work.run(connection.connection as Connection)
+    }
 }
 
-/** A shared-cache in-memory SQLite database no other test can name. */
-private fun privateMemoryUrl(): String = "jdbc:sqlite:file:mqttflow-test-${UUID.randomUUID()}?mode=memory&cache=shared"
+/** JDBC work on the test's database, for Java tests: see [ConsumerTester.jdbc]. */
+public fun interface SqlWork<T> {
+    /** Runs with [connection], inside a transaction that commits when this returns. */
+    @Throws(SQLException::class)
+    public fun run(connection: Connection): T
+}

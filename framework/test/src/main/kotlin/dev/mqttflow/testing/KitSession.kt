@@ -3,12 +3,8 @@
 package dev.mqttflow.testing
 
 import dev.mqttflow.automation.AutomationStore
-import dev.mqttflow.automation.InMemoryAutomationStore
 import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
-import dev.mqttflow.database.DatabasePlugin
-import dev.mqttflow.database.ExposedAutomationStore
-import dev.mqttflow.database.MqttFlowDatabase
 import dev.mqttflow.internal.KitObserver
 import dev.mqttflow.internal.KitRuntime
 import dev.mqttflow.layer.ChannelLayer
@@ -24,7 +20,6 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.test.StandardTestDispatcher
 import kotlinx.coroutines.test.TestCoroutineScheduler
-import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 import kotlin.time.Duration
 import kotlin.time.Instant
@@ -35,9 +30,9 @@ import kotlin.time.Instant
  * recorder of what the consumer's workers send (before subscriptions are merged across workers,
  * so `actions` is what the consumer did, not what the broker saw; see [published]).
  *
- * Single-threaded: everything runs on the thread that drives [scheduler]. [database], if any, must
- * run its JDBC work on a dispatcher of [scheduler] too (see [openKitDatabase]); the session creates
- * the consumer's declared tables in it at [start] but does not close it.
+ * Single-threaded: everything runs on the thread that drives [scheduler]. [plugins] (the database,
+ * if any) run their blocking work on a dispatcher of [scheduler] too; the session uses what they
+ * opened, across restarts, but neither opens nor closes them (its driver does, see [KitPlugins]).
  */
 internal class KitSession(
     val scheduler: TestCoroutineScheduler,
@@ -46,15 +41,15 @@ internal class KitSession(
     private val failurePolicy: FailurePolicy,
     private val config: MqttFlowConfig,
     startTime: Instant,
-    val database: MqttFlowDatabase? = null,
+    val plugins: KitPlugins? = null,
     private val monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
+    val broker: InMemoryBroker = InMemoryBroker(),
 ) : KitObserver {
-    val broker = InMemoryBroker()
     val clock: Clock = VirtualClock(startTime, scheduler)
     private val sharedLayer: ChannelLayer = InMemoryChannelLayer(clock = clock)
 
     /** Durable timers and stored state: in the database if the test has one, else in memory; kept across [restart]. */
-    val store: AutomationStore = database?.let { ExposedAutomationStore(it) } ?: InMemoryAutomationStore()
+    val store: AutomationStore = plugins?.store ?: dev.mqttflow.automation.InMemoryAutomationStore()
     private var runtime = newRuntime()
 
     private fun newRuntime() = KitRuntime(
@@ -66,8 +61,8 @@ internal class KitSession(
         failurePolicy = failurePolicy,
         observer = this,
         monitor = monitor,
-        context = (database ?: EmptyCoroutineContext) + store,
-        plugins = database?.let { listOf(DatabasePlugin(it)) }.orEmpty(),
+        context = (plugins?.context ?: kotlin.coroutines.EmptyCoroutineContext) + store,
+        plugins = plugins?.plugins.orEmpty(),
     )
 
     /** The channel layer the consumer's runtime uses (in memory, on the virtual clock). */

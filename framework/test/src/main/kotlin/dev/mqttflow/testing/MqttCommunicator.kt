@@ -1,13 +1,20 @@
 package dev.mqttflow.testing
 
+import dev.mqttflow.config.MqttFlowConfig
 import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.layer.ChannelLayer
+import dev.mqttflow.layer.LayerMessage
 import dev.mqttflow.protocol.Action
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
+import dev.mqttflow.protocol.Publish
 import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.test.TestScope
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
+import kotlin.time.Instant
 
 /**
  * The mqttasgi-shaped entry point, for tests ported from mqttasgi's `MqttComunicator`:
@@ -30,24 +37,24 @@ import kotlin.time.Duration.Companion.seconds
  * matching filter (a ported test that connects first and publishes to a subscribed topic, which
  * is nearly all of them, behaves the same).
  *
+ * Besides mqttasgi's calls (and asgiref's `receive_nothing`) it has the kit's expectations and
+ * time control under the same names as [consumerTest]'s scope ([expectPublish], [expectNoAction],
+ * [advanceTimeBy], [send], [restart] …): it is a thin adapter over the same engine, not a second one.
+ *
  * Use it inside [kotlinx.coroutines.test.runTest], on the test's own [scope]; call [disconnect]
  * before the test ends (if you forget, the consumer is cancelled when the test ends, without
- * `onDisconnect`). For the fuller API (expectations, time control, failure reports) see
+ * `onDisconnect`). A test with a database (or the unacknowledged-messages check at the end) is a
  * [consumerTest].
  */
 public class MqttCommunicator @JvmOverloads constructor(
     private val scope: TestScope,
     consumer: Consumer,
     params: Map<String, Any?> = emptyMap(),
+    failurePolicy: FailurePolicy = FailurePolicy.Continue,
+    config: MqttFlowConfig = ConsumerTestScope.DEFAULT_CONFIG,
+    startTime: Instant = ConsumerTestScope.DEFAULT_START,
 ) {
-    private val session = KitSession(
-        scope.testScheduler,
-        consumer,
-        params,
-        FailurePolicy.Continue,
-        ConsumerTestScope.DEFAULT_CONFIG,
-        ConsumerTestScope.DEFAULT_START,
-    )
+    private val session = KitSession(scope.testScheduler, consumer, params, failurePolicy, config, startTime)
 
     init {
         scope.guard(session)
@@ -96,6 +103,60 @@ public class MqttCommunicator @JvmOverloads constructor(
         return session.nextAction()
     }
 
+    /**
+     * True when the consumer sends nothing within [timeout] of virtual time (asgiref's
+     * `receive_nothing`); an action that comes is left for [receiveFrom].
+     */
+    public suspend fun receiveNothing(timeout: Duration = NOTHING_TIMEOUT): Boolean {
+        session.runCurrent()
+        if (session.hasPendingAction()) return false
+        return withTimeoutOrNull(timeout) { session.awaitAction() } == null
+    }
+
+    /**
+     * Takes the next action, which must publish to [topic] (with UTF-8 [payload], when given);
+     * see [ConsumerTestScope.expectPublish].
+     */
+    public fun expectPublish(topic: String, payload: String? = null): Publish = session.expectPublish(topic, payload)
+
+    /** Checks that the consumer has sent nothing more now; see [receiveNothing] to wait. */
+    public fun expectNoAction() {
+        session.expectNoAction()
+    }
+
+    /** Sends a layer [message] to the consumer's channel and runs the handler it reaches. */
+    public suspend fun send(message: LayerMessage) {
+        session.sendToConsumer(message)
+    }
+
+    /** The consumer's own layer channel (after [connect]). */
+    public val channelName: String get() = session.channelName
+
+    /** The channel layer the consumer uses. */
+    public val layer: ChannelLayer get() = session.layer
+
+    /** Every action the consumer sent so far, in order. */
+    public val actions: List<Action> get() = session.actions
+
+    /** What the consumer published, as the broker received it. */
+    public val published: List<Publish> get() = session.published
+
+    /** The consumer's subscriptions at the broker: filter to granted QoS. */
+    public val subscriptions: Map<String, Int> get() = session.subscriptions
+
+    /** The message the broker retains on [topic], or null. */
+    public fun retained(topic: String): Message? = session.retained(topic)
+
+    /** Moves virtual time by [duration] and runs everything due up to and including then. */
+    public fun advanceTimeBy(duration: Duration) {
+        session.advanceTimeBy(duration)
+    }
+
+    /** Restarts the consumer as a process restart would; see [ConsumerTestScope.restart]. */
+    public suspend fun restart(downFor: Duration = Duration.ZERO) {
+        session.restart(downFor)
+    }
+
     /** Stops the consumer (its `onDisconnect` runs) and closes its connection. */
     public suspend fun disconnect() {
         session.stop()
@@ -104,5 +165,8 @@ public class MqttCommunicator @JvmOverloads constructor(
     private companion object {
         /** mqttasgi's default: one second. */
         val DEFAULT_TIMEOUT = 1.seconds
+
+        /** asgiref's `receive_nothing` default: 0.1 s. */
+        val NOTHING_TIMEOUT = 100.milliseconds
     }
 }

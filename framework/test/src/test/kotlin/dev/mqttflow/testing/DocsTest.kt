@@ -31,7 +31,7 @@ class DocsTest :
     FunSpec({
         test("every example in docs/testing.md is the text of a test in the build") {
             val blocks = includedBlocks(Files.readString(root.resolve("docs/testing.md")))
-            blocks.map { it.first }.distinct().size shouldBe 6
+            blocks.map { it.first }.distinct().size shouldBe 9
             for ((path, block) in blocks) {
                 block.shouldNotBeEmpty()
                 val file = Files.readAllLines(root.resolve(path))

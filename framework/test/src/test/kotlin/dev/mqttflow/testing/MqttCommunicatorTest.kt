@@ -1,7 +1,11 @@
 package dev.mqttflow.testing
 
+import dev.mqttflow.consumer.Consumer
+import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.consumer.publish
 import dev.mqttflow.it.consumer
+import dev.mqttflow.layer.LayerMessage
+import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.Subscribe
 import io.kotest.assertions.throwables.shouldThrow
@@ -74,6 +78,46 @@ class MqttCommunicatorTest :
                 val communicator = MqttCommunicator(this, ticker)
                 communicator.connect()
                 communicator.receiveFrom(timeout = 2.seconds) shouldBe Publish("tick", "")
+            }
+        }
+
+        test("receiveNothing waits in virtual time and leaves an answer that comes for receiveFrom") {
+            runTest {
+                val communicator = MqttCommunicator(this, slowEcho(after = 500.milliseconds))
+                communicator.connect()
+                communicator.publish("in", "late")
+                communicator.receiveNothing(timeout = 100.milliseconds) shouldBe true
+                communicator.receiveNothing(timeout = 1.seconds) shouldBe false
+                communicator.expectPublish("out", "late")
+                communicator.expectNoAction()
+                communicator.disconnect()
+            }
+        }
+
+        test("the kit's calls work through the communicator too: send, advanceTimeBy, restart, published") {
+            runTest {
+                val layered = object : Consumer {
+                    override val name = "layered"
+
+                    override suspend fun onConnect(context: ConsumerContext) = context.subscribe("in")
+
+                    override suspend fun onMessage(context: ConsumerContext, message: Message) =
+                        context.publish("out", message.text)
+
+                    override suspend fun onLayerMessage(context: ConsumerContext, message: LayerMessage): Boolean {
+                        context.publish("seen", message.type)
+                        return true
+                    }
+                }
+                val communicator = MqttCommunicator(this, layered)
+                communicator.connect() shouldBe Subscribe("in", qos = 0)
+                communicator.send(LayerMessage("ping"))
+                communicator.expectPublish("seen", "ping")
+                communicator.restart(downFor = 1.seconds)
+                communicator.receiveFrom() shouldBe Subscribe("in", qos = 0)
+                communicator.publish("in", "again")
+                communicator.published.map { it.text } shouldBe listOf("ping", "again")
+                communicator.disconnect()
             }
         }
     })

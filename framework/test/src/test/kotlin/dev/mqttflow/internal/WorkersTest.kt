@@ -7,12 +7,15 @@ import dev.mqttflow.consumer.publish
 import dev.mqttflow.errors.WorkerException
 import dev.mqttflow.layer.InMemoryChannelLayer
 import dev.mqttflow.layer.LayerMessage
+import dev.mqttflow.protocol.Action
 import dev.mqttflow.protocol.KillWorker
 import dev.mqttflow.protocol.Message
+import dev.mqttflow.testing.InMemoryBroker
 import dev.mqttflow.worker.FailureOutcome
 import dev.mqttflow.worker.FailurePolicy
 import dev.mqttflow.worker.WorkerFailure
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.collections.shouldContain
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.collections.shouldNotContain
@@ -20,6 +23,7 @@ import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.test.StandardTestDispatcher
 import kotlinx.coroutines.test.TestScope
 import kotlinx.coroutines.test.runTest
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Clock
 import kotlin.time.Duration.Companion.seconds
 
@@ -45,14 +49,47 @@ private fun consumer(
     override suspend fun onWorkerFailure(context: ConsumerContext, failure: WorkerFailure) = context.onFailure(failure)
 }
 
+/** The client id of the runtime under test at the [InMemoryBroker]. */
+private const val APP = "app"
+
+/** What [this] broker received from the runtime on topics starting with [prefix], as `topic=text`. */
+private fun InMemoryBroker.texts(prefix: String = ""): List<String> =
+    publishes.filter { it.from == APP && it.publish.topic.startsWith(prefix) }
+        .map { "${it.publish.topic}=${it.publish.text}" }
+
+/** Publishes [text] at QoS 1 as another client, as the runtime's tests inject messages. */
+private fun InMemoryBroker.inject(topic: String, text: String) = publish(topic, text, qos = 1)
+
+/** The filters the runtime holds at [this] broker. */
+private val InMemoryBroker.filters: Set<String> get() = subscriptions(APP).keys
+
+/**
+ * Runs [consumers] on the real runtime (several top-level consumers, unlike `consumerTest`),
+ * connected to the kit's [InMemoryBroker], on the test's scheduler.
+ */
 private suspend fun TestScope.withRuntime(
-    broker: FakeBroker,
+    broker: InMemoryBroker,
     vararg consumers: Consumer,
     layer: InMemoryChannelLayer = InMemoryChannelLayer(),
-    block: suspend (Runtime) -> Unit,
+    block: suspend (KitRuntime) -> Unit,
 ) {
-    val runtime = Runtime(broker, MqttFlowConfig(), StandardTestDispatcher(testScheduler), Clock.System, layer)
-    runtime.start(consumers.toList())
+    val quiet = object : KitObserver {
+        override fun actionSent(workerName: String, action: Action) = Unit
+
+        override fun handlerFailed(workerName: String, what: String, topic: String?, error: Throwable) = Unit
+    }
+    val runtime = KitRuntime(
+        broker.connection(APP),
+        MqttFlowConfig(),
+        StandardTestDispatcher(testScheduler),
+        Clock.System,
+        layer,
+        FailurePolicy.Continue,
+        quiet,
+        EmptyCoroutineContext,
+        emptyList(),
+    )
+    runtime.start(consumers.toList(), emptyMap())
     testScheduler.runCurrent()
     try {
         block(runtime)
@@ -73,7 +110,7 @@ class WorkersTest :
 
         test("a master spawns workers with params; each runs as a worker with its app id") {
             runTest {
-                val broker = FakeBroker()
+                val broker = InMemoryBroker()
                 val master = consumer("master", onConnect = {
                     spawnWorker(1, room, mapOf("room" to "hall"))
                     spawnWorker(2, room, mapOf("room" to "kitchen"))
@@ -91,7 +128,7 @@ class WorkersTest :
 
         test("killing a worker runs its onDisconnect and releases only the filters no one else holds") {
             runTest {
-                val broker = FakeBroker()
+                val broker = InMemoryBroker()
                 val master = consumer("master", onConnect = {
                     spawnWorker(1, room, mapOf("room" to "hall"))
                     spawnWorker(2, room, mapOf("room" to "kitchen"))
@@ -102,8 +139,8 @@ class WorkersTest :
                     broker.inject("ctl/kill", "")
                     testScheduler.runCurrent()
                     broker.texts("bye") shouldContainExactly listOf("bye/2=kitchen")
-                    broker.calls shouldContain "UNSUB home/kitchen/#"
-                    broker.calls shouldNotContain "UNSUB home/all"
+                    broker.filters shouldNotContain "home/kitchen/#"
+                    broker.filters shouldContain "home/all"
                     broker.inject("home/all", "x")
                     testScheduler.runCurrent()
                     broker.texts("handled") shouldContainExactly listOf("handled/1=home/all")
@@ -113,7 +150,7 @@ class WorkersTest :
 
         test("spawning from a worker, a duplicate app id and killing an unknown one fail in the caller only") {
             runTest {
-                val broker = FakeBroker()
+                val broker = InMemoryBroker()
                 val errors = mutableListOf<String>()
                 suspend fun attempt(block: suspend () -> Unit) = try {
                     block()
@@ -145,7 +182,7 @@ class WorkersTest :
 
         test("a worker that throws does not disturb its siblings, and goes on by default") {
             runTest {
-                val broker = FakeBroker()
+                val broker = InMemoryBroker()
                 val fragile = consumer("fragile", onConnect = { subscribe("t/#") }) { msg ->
                     if (msg.text == "boom") error("on purpose")
                     publish("ok/fragile", msg.text)
@@ -158,14 +195,14 @@ class WorkersTest :
                     testScheduler.runCurrent()
                     broker.texts("ok/fragile") shouldContainExactly listOf("ok/fragile=fine")
                     broker.texts("ok/steady") shouldContainExactly listOf("ok/steady=boom", "ok/steady=fine")
-                    broker.acked shouldBe listOf("t/1:boom", "t/2:fine")
+                    broker.unacknowledged(APP).shouldBeEmpty()
                 }
             }
         }
 
         test("the restart policy restarts with doubling backoff, then stops; the master hears each failure") {
             runTest {
-                val broker = FakeBroker()
+                val broker = InMemoryBroker()
                 val failures = mutableListOf<FailureOutcome>()
                 var starts = 0
                 val flaky = consumer("flaky", onConnect = {
@@ -198,14 +235,14 @@ class WorkersTest :
                     starts shouldBe 3
                     failures shouldContainExactly
                         listOf(FailureOutcome.RESTARTING, FailureOutcome.RESTARTING, FailureOutcome.STOPPED)
-                    broker.calls.last() shouldBe "UNSUB f"
+                    broker.filters shouldNotContain "f"
                 }
             }
         }
 
         test("layer messages reach the worker's handler in its own loop; unknown types are skipped") {
             runTest {
-                val broker = FakeBroker()
+                val broker = InMemoryBroker()
                 val layer = InMemoryChannelLayer()
                 val listener =
                     consumer("listener", onConnect = { layer.groupAdd("lights", channelName) }, onLayer = { m ->
@@ -228,7 +265,7 @@ class WorkersTest :
 
         test("a master runs hundreds of workers, one per room, each reached by its own topic") {
             runTest {
-                val broker = FakeBroker()
+                val broker = InMemoryBroker()
                 val rooms = (1..500).map { "room$it" }
                 val master = consumer("master", onConnect = {
                     rooms.forEachIndexed { i, r -> spawnWorker(i + 1, room, mapOf("room" to r)) }
