@@ -16,8 +16,8 @@ internal class Route(
     /** The route's mode and key for [message] (its vars set), when it runs outside the worker's loop. */
     fun modal(message: dev.mqttflow.protocol.Message): ModalRoute? = when (val m = mode) {
         RouteMode.Queued -> null
-        is RouteMode.Restart -> ModalRoute(index, pattern.pattern, m, m.key(message))
-        is RouteMode.Single -> ModalRoute(index, pattern.pattern, m, m.key(message))
-        is RouteMode.Parallel -> ModalRoute(index, pattern.pattern, m, null)
+        is RouteMode.Restart -> ModalRoute(index, pattern.pattern, m, m.key(message), m.ackAfterRun)
+        is RouteMode.Single -> ModalRoute(index, pattern.pattern, m, m.key(message), m.ackAfterRun)
+        is RouteMode.Parallel -> ModalRoute(index, pattern.pattern, m, null, m.ackAfterRun)
     }
 }

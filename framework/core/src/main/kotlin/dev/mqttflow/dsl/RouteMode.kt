@@ -17,10 +17,13 @@ import dev.mqttflow.protocol.Message
  * ```
  *
  * Acknowledgement: a QoS 1/2 message of a [Restart], [Single] or [Parallel] route is acknowledged
- * when its run finished, threw, or was cancelled by a newer one ([Restart]), or at once when it was
- * dropped ([Single], [Parallel]). A run that waits holds its acknowledgement, and the HiveMQ client
- * sends acknowledgements in arrival order: see docs/workers.md ("Modes per route") for what many
- * long waits do to the broker's flow, and use durable timers (`timer(…)`) for waits of minutes.
+ * when its run **starts** (or at once when it is dropped): acknowledgements go out in arrival order
+ * and HiveMQ CE sends nothing more to a client while one is open, so a run that waited minutes
+ * holding its message would stall every other message. The run's work after that point is
+ * at-most-once: a crash or a full stop during the wait loses it (a throw is still retried and
+ * dead-lettered). `ackAfterRun = true` acknowledges when the run ended instead (finished, threw, or
+ * was cancelled by a newer one) — at-least-once, at the cost docs/workers.md ("Modes per route")
+ * measures. For waits that must survive a restart, use durable timers (`timer(…)`).
  */
 public sealed interface RouteMode {
     /** One at a time, in arrival order, in the worker's loop: the default and the behaviour of routes without a mode. */
@@ -29,9 +32,12 @@ public sealed interface RouteMode {
     /**
      * A new message cancels the run still going for the same [key] (null: one run for the whole
      * route) and starts a new one; runs of other keys go on. The cancelled run's message counts as
-     * handled (it is acknowledged).
+     * handled.
      */
-    public class Restart(public val key: (Message) -> Any? = { null }) : RouteMode {
+    public class Restart(
+        public val key: (Message) -> Any? = { null },
+        public val ackAfterRun: Boolean = false,
+    ) : RouteMode {
         override fun toString(): String = "Restart"
     }
 
@@ -40,7 +46,10 @@ public sealed interface RouteMode {
      * acknowledged unhandled, with one log line per route when it starts dropping and a count when it
      * runs again.
      */
-    public class Single(public val key: (Message) -> Any? = { null }) : RouteMode {
+    public class Single(
+        public val key: (Message) -> Any? = { null },
+        public val ackAfterRun: Boolean = false,
+    ) : RouteMode {
         override fun toString(): String = "Single"
     }
 
@@ -48,7 +57,7 @@ public sealed interface RouteMode {
      * Up to [max] runs of the route at once (interleaving where they suspend); while [max] are going,
      * new messages are dropped the way [Single] drops them.
      */
-    public class Parallel(public val max: Int) : RouteMode {
+    public class Parallel(public val max: Int, public val ackAfterRun: Boolean = false) : RouteMode {
         init {
             require(max >= 1) { "RouteMode.Parallel(max = $max): max must be at least 1" }
         }

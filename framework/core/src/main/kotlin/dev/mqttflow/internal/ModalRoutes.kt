@@ -16,5 +16,14 @@ internal interface ModalRoutes {
     fun modalRoute(message: Message, params: Map<String, Any?>): ModalRoute?
 }
 
-/** Route number [index] (`pattern` for logs), its [mode], and the key of the message at hand. */
-internal class ModalRoute(val index: Int, val pattern: String, val mode: RouteMode, val key: Any?)
+/**
+ * Route number [index] (`pattern` for logs), its [mode], the key of the message at hand, and whether
+ * its message is acknowledged when the run ended ([ackAfterRun]) rather than when it started.
+ */
+internal class ModalRoute(
+    val index: Int,
+    val pattern: String,
+    val mode: RouteMode,
+    val key: Any?,
+    val ackAfterRun: Boolean,
+)

@@ -14,7 +14,9 @@ import kotlin.time.Duration
  * The runs of a worker's [RouteMode.Restart], [RouteMode.Single] and [RouteMode.Parallel] routes:
  * each run is a coroutine of the worker, on its serial dispatcher (so runs interleave with each
  * other and with the loop only where they suspend), that handles one delivery and settles its hold
- * in the worker's one `finally` ([Worker.handleDelivery]). A dropped delivery is finished here.
+ * in the worker's one `finally` ([Worker.handleDelivery]) — unless the route acknowledges at the
+ * start of a run (the default), when the hold is finished right here and that settle does nothing.
+ * A dropped delivery is finished here too.
  *
  * Everything but [await] and [cancel] runs on the worker's serial dispatcher: the maps need no lock.
  */
@@ -60,7 +62,8 @@ internal class RouteRuns(private val worker: Worker, parent: Job, private val lo
                 ended(route, slot, coroutineContext.job)
             }
         }
-        run.start()
+        run.start() // dispatched: it runs when the loop next suspends
+        if (!route.ackAfterRun) hold.finish() // acknowledged now; the run's own settle is then a no-op
         return run
     }
 
