@@ -35,8 +35,8 @@ public sealed interface RouteMode {
      * handled.
      */
     public class Restart(
-        public val key: (Message) -> Any? = { null },
         public val ackAfterRun: Boolean = false,
+        public val key: (Message) -> Any? = { null },
     ) : RouteMode {
         override fun toString(): String = "Restart"
     }
@@ -47,8 +47,8 @@ public sealed interface RouteMode {
      * runs again.
      */
     public class Single(
-        public val key: (Message) -> Any? = { null },
         public val ackAfterRun: Boolean = false,
+        public val key: (Message) -> Any? = { null },
     ) : RouteMode {
         override fun toString(): String = "Single"
     }
