@@ -93,7 +93,9 @@ public class ConsumerBuilder internal constructor(private val name: String) {
         mode: RouteMode = RouteMode.Queued,
         handler: MessageHandler,
     ) {
-        require(qos == null || qos in 0..2) { "consumer '$name': onMessage(\"$pattern\", qos = $qos): qos is 0, 1 or 2" }
+        require(qos == null || qos in 0..2) {
+            "consumer '$name': onMessage(\"$pattern\", qos = $qos): qos is 0, 1 or 2"
+        }
         val site = sited(name, "onMessage(\"$pattern\")", handler)
         routes += Route(routes.size, TopicPattern(pattern), site, qos, mode)
     }

@@ -26,7 +26,7 @@ import dev.mqttflow.protocol.Message
  * measures. For waits that must survive a restart, use durable timers (`timer(…)`).
  */
 public sealed interface RouteMode {
-    /** One at a time, in arrival order, in the worker's loop: the default and the behaviour of routes without a mode. */
+    /** One at a time, in arrival order, in the worker's loop: the default, and what routes without a mode do. */
     public data object Queued : RouteMode
 
     /**
@@ -34,10 +34,8 @@ public sealed interface RouteMode {
      * route) and starts a new one; runs of other keys go on. The cancelled run's message counts as
      * handled.
      */
-    public class Restart(
-        public val ackAfterRun: Boolean = false,
-        public val key: (Message) -> Any? = { null },
-    ) : RouteMode {
+    public class Restart(public val ackAfterRun: Boolean = false, public val key: (Message) -> Any? = { null }) :
+        RouteMode {
         override fun toString(): String = "Restart"
     }
 
@@ -46,10 +44,8 @@ public sealed interface RouteMode {
      * acknowledged unhandled, with one log line per route when it starts dropping and a count when it
      * runs again.
      */
-    public class Single(
-        public val ackAfterRun: Boolean = false,
-        public val key: (Message) -> Any? = { null },
-    ) : RouteMode {
+    public class Single(public val ackAfterRun: Boolean = false, public val key: (Message) -> Any? = { null }) :
+        RouteMode {
         override fun toString(): String = "Single"
     }
 

@@ -68,7 +68,7 @@ public class TopicPattern(public val pattern: String) {
         names.forEachIndexed { i, name ->
             val value = if (name == null || name.endsWith("...")) null else params[name]?.toString()
             if (value != null) {
-                if (value.isEmpty() || value.any { it == '/' || it == '+' || it == '#' }) {
+                if (!isLevel(value)) {
                     invalid("parameter $name = '$value' cannot fill a topic level (no /, + or #, not empty)")
                 }
                 levels[i] = value
@@ -76,6 +76,8 @@ public class TopicPattern(public val pattern: String) {
         }
         return levels.joinToString("/")
     }
+
+    private fun isLevel(value: String): Boolean = value.isNotEmpty() && value.none { it in "/+#" }
 
     /** The variables of [topic] if it matches with the variables named like [params] fixed to their values. */
     internal fun match(topic: String, params: Map<String, Any?>): Map<String, String>? {

@@ -1,11 +1,11 @@
 package dev.mqttflow.internal
 
+import dev.mqttflow.protocol.Message
+import dev.mqttflow.worker.FailurePolicy
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.isActive
-import dev.mqttflow.protocol.Message
-import dev.mqttflow.worker.FailurePolicy
 import org.slf4j.LoggerFactory
 
 private val log = LoggerFactory.getLogger("mqttflow.worker")
