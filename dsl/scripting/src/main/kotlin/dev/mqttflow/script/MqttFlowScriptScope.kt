@@ -41,10 +41,30 @@ public class MqttFlowScriptScope internal constructor(
     /** Describes the consumer named after the script and adds it to the script's consumers. */
     public fun mqttConsumer(block: ConsumerBuilder.() -> Unit): Consumer = define(scriptName, block)
 
-    private fun define(name: String, block: ConsumerBuilder.() -> Unit): Consumer {
+    /**
+     * Describes the consumer `<script name>:<name>` as a template for spawned workers: running the
+     * script does **not** start it; a master spawns it per instance with its params.
+     *
+     * ```kotlin
+     * val room = workerTemplate("room") {
+     *     onMessage("home/{room}/motion", qos = 1) { msg -> publish("home/lights/${params["room"]}/set", "on") }
+     * }
+     * mqttConsumer("house") {
+     *     onConnect { spawnWorker(1, room, mapOf("room" to "hall")) }
+     * }
+     * ```
+     */
+    public fun workerTemplate(name: String, block: ConsumerBuilder.() -> Unit): Consumer {
+        require(name.isNotBlank()) { "a worker template needs a name: workerTemplate(\"room\") { }" }
+        return define("$scriptName:$name", block, template = true)
+    }
+
+    private val templates = ArrayList<Consumer>()
+
+    private fun define(name: String, block: ConsumerBuilder.() -> Unit, template: Boolean = false): Consumer {
         check(!loaded) { "mqttConsumer { } belongs at the top level of a script, not inside a handler" }
         synchronized(defined) {
-            check(defined.none { it.name == name }) {
+            check(defined.none { it.name == name } && templates.none { it.name == name }) {
                 if (name == scriptName) {
                     "script '$scriptName' has two unnamed mqttConsumer { } blocks; name them: mqttConsumer(\"x\") { }"
                 } else {
@@ -53,13 +73,16 @@ public class MqttFlowScriptScope internal constructor(
             }
         }
         val consumer = dev.mqttflow.dsl.mqttConsumer(name, block)
-        synchronized(defined) { defined += consumer }
+        synchronized(defined) { if (template) templates += consumer else defined += consumer }
         return consumer
     }
 
-    /** The consumers defined so far; after this, defining more fails. */
+    /** The consumers defined so far (templates not among them); after this, defining more fails. */
     internal fun finish(): List<Consumer> {
         loaded = true
         return synchronized(defined) { defined.toList() }
     }
+
+    /** The [workerTemplate]s the script declared. */
+    internal fun templates(): List<Consumer> = synchronized(defined) { templates.toList() }
 }

@@ -118,7 +118,7 @@ public class ScriptHost(
         if (value is ResultValue.Error) throw bodyFailed(result.file, shown, value.error)
         val consumers = scope.finish()
         if (consumers.isEmpty()) log.warn("{} defines no consumer: add mqttConsumer { … }", shown)
-        return LoadedScript(result.file, name, consumers, result.fromCache, shown)
+        return LoadedScript(result.file, name, consumers, result.fromCache, shown, scope.templates())
     }
 
     private fun evaluate(compiled: CompiledScript, shown: String, scope: MqttFlowScriptScope): ResultValue {
@@ -209,13 +209,16 @@ public class LoadedScript internal constructor(
     public val fromCache: Boolean,
     /** The script as messages name it: the path the user gave. */
     public val displayName: String = file.path,
+    /** The `workerTemplate(…)`s it declares: not started with the script, spawned by its masters. */
+    public val templates: List<Consumer> = emptyList(),
 ) {
     /**
      * The consumer called [name] in the script (`lights` for `mqttConsumer("lights")`), or by its
-     * full name (`hall-light:lights`); the script's name gives the unnamed one.
+     * full name (`hall-light:lights`); the script's name gives the unnamed one. Templates count.
      */
-    public fun consumer(name: String): Consumer = consumers.firstOrNull { it.name == name }
-        ?: consumers.firstOrNull { it.name == "${this.name}:$name" }
+    public fun consumer(name: String): Consumer = (consumers + templates).let { all ->
+        all.firstOrNull { it.name == name } ?: all.firstOrNull { it.name == "${this.name}:$name" }
+    }
         ?: throw NoSuchElementException(
             "$displayName defines no consumer '$name'; it defines ${consumers.joinToString { "'${it.name}'" }}",
         )

@@ -48,7 +48,7 @@ public class ConsumerBuilder internal constructor(private val name: String) {
     private var connect: LifecycleHandler? = null
     private var disconnect: LifecycleHandler? = null
     private var fallback: MessageHandler? = null
-    private val routes = mutableListOf<Pair<TopicPattern, MessageHandler>>()
+    private val routes = mutableListOf<Route>()
     private val layerHandlers = LinkedHashMap<String, LayerHandler>()
     private var failure: FailureHandler? = null
     private val extras = mutableListOf<Any>()
@@ -75,11 +75,29 @@ public class ConsumerBuilder internal constructor(private val name: String) {
 
     /**
      * Handles messages whose topic matches [pattern] (`home/{room}/motion`; see [TopicPattern]).
-     * The first pattern that matches wins; `msg.vars` holds its variables. A pattern does not
-     * subscribe: subscribe to a covering filter in [onConnect].
+     * The first pattern that matches wins; `msg.vars` holds its variables.
+     *
+     * With a [qos] the route subscribes for itself: `onMessage("home/{room}/motion", qos = 1) { … }`
+     * subscribes `home/+/motion` when the worker starts (before [onConnect] runs; restored after a
+     * reconnect like every subscription), so the topic is written once. In a spawned worker a
+     * variable named like one of its params is fixed to the param's value: with `room = "hall"`
+     * the same route subscribes and matches `home/hall/motion` only. Without [qos] the pattern
+     * does not subscribe: subscribe to a covering filter in [onConnect].
+     *
+     * [mode] says how runs of this route overlap ([RouteMode.Queued], the default: one at a time in
+     * the worker's loop; [RouteMode.Restart], [RouteMode.Single], [RouteMode.Parallel]).
      */
-    public fun onMessage(pattern: String, handler: MessageHandler) {
-        routes += TopicPattern(pattern) to sited(name, "onMessage(\"$pattern\")", handler)
+    public fun onMessage(
+        pattern: String,
+        qos: Int? = null,
+        mode: RouteMode = RouteMode.Queued,
+        handler: MessageHandler,
+    ) {
+        require(qos == null || qos in 0..2) {
+            "consumer '$name': onMessage(\"$pattern\", qos = $qos): qos is 0, 1 or 2"
+        }
+        val site = sited(name, "onMessage(\"$pattern\")", handler)
+        routes += Route(routes.size, TopicPattern(pattern), site, qos, mode)
     }
 
     /** Handles every message that no [onMessage] pattern matched. */

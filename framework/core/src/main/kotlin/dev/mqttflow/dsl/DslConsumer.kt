@@ -5,6 +5,8 @@ import dev.mqttflow.automation.Timer
 import dev.mqttflow.consumer.Consumer
 import dev.mqttflow.consumer.ConsumerContext
 import dev.mqttflow.consumer.HasExtras
+import dev.mqttflow.internal.ModalRoute
+import dev.mqttflow.internal.ModalRoutes
 import dev.mqttflow.internal.timers.DeclaresSchedules
 import dev.mqttflow.internal.timers.ScheduleTrigger
 import dev.mqttflow.layer.LayerMessage
@@ -19,7 +21,7 @@ internal class DslConsumer(
     override val name: String,
     private val connect: LifecycleHandler?,
     private val disconnect: LifecycleHandler?,
-    private val routes: List<Pair<TopicPattern, MessageHandler>>,
+    private val routes: List<Route>,
     private val fallback: MessageHandler?,
     private val layerHandlers: Map<String, LayerHandler>,
     private val failure: FailureHandler?,
@@ -29,7 +31,8 @@ internal class DslConsumer(
 ) : Consumer,
     HasExtras,
     DeclaresTimers,
-    DeclaresSchedules {
+    DeclaresSchedules,
+    ModalRoutes {
     override val timers: List<Timer<*>> = automation.timers
     override val schedules: List<ScheduleTrigger> = automation.schedules
     override val storesValues: Boolean get() = automation.storesValues
@@ -37,16 +40,40 @@ internal class DslConsumer(
     private val log = LoggerFactory.getLogger("mqttflow.dsl")
     private val unhandled = ConcurrentHashMap.newKeySet<String>()
 
+    private val modal = routes.any { it.mode != RouteMode.Queued }
+
+    override val hasModalRoutes: Boolean get() = modal
+
     override suspend fun onConnect(context: ConsumerContext) {
         automation.onConnect(context)
+        subscribeRoutes(context)
         connect?.invoke(context)
+    }
+
+    /** `onMessage(pattern, qos = …)` routes subscribe their filters (parameters fixed) before `onConnect` runs. */
+    private suspend fun subscribeRoutes(context: ConsumerContext) {
+        val filters = LinkedHashMap<String, Int>()
+        for (route in routes) {
+            val qos = route.qos ?: continue
+            val filter = route.pattern.filterFor(context.params)
+            filters[filter] = maxOf(qos, filters[filter] ?: 0)
+        }
+        for ((filter, qos) in filters) context.subscribe(filter, qos)
+    }
+
+    override fun modalRoute(message: Message, params: Map<String, Any?>): ModalRoute? {
+        for (route in routes) {
+            val vars = route.pattern.match(message.topic, params) ?: continue
+            return route.modal(if (vars.isEmpty()) message else message.withVars(vars))
+        }
+        return null
     }
 
     override suspend fun onMessage(context: ConsumerContext, message: Message) {
         val isState = automation.onMessage(context, message)
-        for ((pattern, handler) in routes) {
-            val vars = pattern.match(message.topic) ?: continue
-            handler(context, if (vars.isEmpty()) message else message.withVars(vars))
+        for (route in routes) {
+            val vars = route.pattern.match(message.topic, context.params) ?: continue
+            route.handler(context, if (vars.isEmpty()) message else message.withVars(vars))
             return
         }
         val handler = fallback
@@ -57,7 +84,7 @@ internal class DslConsumer(
                 "consumer '{}': no onMessage handler matches topic '{}' (patterns: {}); such messages are skipped",
                 name,
                 message.topic,
-                routes.joinToString { it.first.pattern },
+                routes.joinToString { it.pattern.pattern },
             )
         }
     }

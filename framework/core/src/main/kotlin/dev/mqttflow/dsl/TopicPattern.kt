@@ -53,6 +53,43 @@ public class TopicPattern(public val pattern: String) {
         return vars
     }
 
+    /** Whether some variable of the pattern is named like one of [params]' keys with a value. */
+    internal fun bindsAny(params: Map<String, Any?>): Boolean =
+        params.isNotEmpty() && names.any { it != null && params.containsKey(it) && params[it] != null }
+
+    /**
+     * The filter for a worker with [params]: a one-level variable named like a parameter is fixed to
+     * its value (`home/{room}/motion` with `room = "hall"` is `home/hall/motion`). Throws
+     * [InvalidTopicException] naming the pattern and the parameter when the value is no topic level.
+     */
+    internal fun filterFor(params: Map<String, Any?>): String {
+        if (!bindsAny(params)) return filter
+        val levels = filter.split('/').toMutableList()
+        names.forEachIndexed { i, name ->
+            val value = if (name == null || name.endsWith("...")) null else params[name]?.toString()
+            if (value != null) {
+                if (!isLevel(value)) {
+                    invalid("parameter $name = '$value' cannot fill a topic level (no /, + or #, not empty)")
+                }
+                levels[i] = value
+            }
+        }
+        return levels.joinToString("/")
+    }
+
+    private fun isLevel(value: String): Boolean = value.isNotEmpty() && value.none { it in "/+#" }
+
+    /** The variables of [topic] if it matches with the variables named like [params] fixed to their values. */
+    internal fun match(topic: String, params: Map<String, Any?>): Map<String, String>? {
+        val vars = match(topic) ?: return null
+        if (!bindsAny(params)) return vars
+        for ((name, value) in vars) {
+            val bound = params[name] ?: continue
+            if (bound.toString() != value) return null
+        }
+        return vars
+    }
+
     override fun toString(): String = pattern
 
     private companion object {

@@ -52,7 +52,7 @@ import kotlin.time.Duration.Companion.seconds
  */
 internal class Worker(
     val spec: WorkerSpec,
-    private val host: WorkerHost,
+    val host: WorkerHost,
     baseContext: CoroutineContext,
     inboxCapacity: Int,
     carried: List<Work> = emptyList(),
@@ -61,7 +61,8 @@ internal class Worker(
     val consumer: Consumer = spec.consumer
     override val appId: Int = spec.appId
     override val instanceType: String = spec.instanceType
-    override val params: Map<String, Any?> = spec.params
+    override val params: Map<String, Any?> =
+        if (spec.params.isEmpty() && spec.instanceType == MASTER) MasterParams(spec.name) else spec.params
     val policy: FailurePolicy = spec.policy ?: FailurePolicy.Continue
     val supervisor: Worker? = spec.supervisor
     val restarts: Int = spec.restarts
@@ -79,12 +80,15 @@ internal class Worker(
     @Volatile
     private var stopping = false
 
+    /** True once the worker takes no more work (a retry in progress gives up). */
+    val isStopping: Boolean get() = stopping
+
     @Volatile
     private var leftovers = Leftovers.ACK
 
     /** The handler running now (for the warning when it does not stop), or null. */
     @Volatile
-    private var running: String? = null
+    var running: String? = null
 
     /** What runs now (`onMessage on 'a/b'`), or null. */
     val runningNow: String? get() = running
@@ -98,6 +102,10 @@ internal class Worker(
     private val serial: CoroutineDispatcher =
         (baseContext[ContinuationInterceptor] as? CoroutineDispatcher ?: kotlinx.coroutines.Dispatchers.Default)
             .limitedParallelism(1)
+
+    /** Runs of its Restart/Single/Parallel routes (null when it has none). */
+    private val modal: ModalRoutes? = (consumer as? ModalRoutes)?.takeIf { it.hasModalRoutes }
+    private val runs by lazy { RouteRuns(this, job, log) }
 
     /** Its durable timers: restored before `onConnect`, fired through the inbox. */
     private val timers = TimerEngine(name, declaredTimers(consumer), host.automationStore, host.clock, this, ::offer)
@@ -148,14 +156,17 @@ internal class Worker(
 
     private suspend fun process(work: Work): FailurePolicy? = when (work) {
         is Delivery.Hold -> {
-            inHand = work
-            loopMdc.enter(work.message.topic) // for the handler and the lines logged about it
-            try {
-                deliver(work.message)
-            } finally {
-                loopMdc.leave()
-                inHand = null
-                settle(work, cancelled = !currentCoroutineContext().isActive)
+            val route = modal?.modalRoute(work.message, params)
+            if (route != null) {
+                runs.dispatch(work, route) // a run of its own: the loop goes on
+                null
+            } else {
+                inHand = work
+                try {
+                    handleDelivery(work, loopMdc)
+                } finally {
+                    inHand = null
+                }
             }
         }
 
@@ -169,53 +180,15 @@ internal class Worker(
         is TimerWork -> handle("timer '${work.timer}' (key '${work.key}')", null) { timers.fire(work, this@Worker) }
     }
 
-    /**
-     * Handles [message], retrying a QoS 1/2 message in place as the consumer's [RetryPolicy] says
-     * (later work waits), then dead-letters it; returns the failure decision if it failed for good.
-     */
-    private suspend fun deliver(message: Message): FailurePolicy? {
-        val retry = consumer.onFailure ?: host.retryPolicy
-        var attempt = 1
-        while (true) {
-            val error = tryOnce(message) ?: return null
-            if (message.qos == 0 || attempt > retry.retries || stopping) {
-                val deadLetter = if (message.qos > 0) retry.deadLetterTopic(consumer.name) else null
-                if (deadLetter != null) host.deadLetter(this, deadLetter, message, error, attempt)
-                return host.failed(this, "onMessage", message.topic, error)
-            }
-            val wait = backoff(attempt - 1, first = retry.backoff, max = retry.backoff * MAX_BACKOFF, jitter = 0.0)
-            log.warn(
-                "worker '{}': onMessage threw on topic '{}' (attempt {} of {}): {}; retrying in {} ms",
-                name,
-                message.topic.forLog(),
-                attempt,
-                retry.retries + 1,
-                error.toString(),
-                wait.inWholeMilliseconds,
-            )
-            delay(wait)
-            attempt++
-        }
-    }
-
-    /** One run of `onMessage`: the exception it threw, or null. */
-    private suspend fun tryOnce(message: Message): Exception? {
-        running = "onMessage on '${message.topic}'"
-        val monitor = host.monitor
-        val start = if (monitor != null) System.nanoTime() else 0L
-        val error = try {
-            consumer.onMessage(this, message)
-            null
-        } catch (e: CancellationException) {
-            if (!currentCoroutineContext().isActive) throw e
-            e
-        } catch (e: Exception) {
-            e
+    /** Handles [hold]'s message (the loop's, or a route run's) and settles the hold, whatever happens. */
+    suspend fun handleDelivery(hold: Delivery.Hold, mdc: WorkerMdc): FailurePolicy? {
+        mdc.enter(hold.message.topic) // for the handler and the lines logged about it
+        return try {
+            deliver(hold.message)
         } finally {
-            running = null
+            mdc.leave()
+            settle(hold, cancelled = !currentCoroutineContext().isActive)
         }
-        monitor?.handled(consumer.name, System.nanoTime() - start, failed = error != null)
-        return error
     }
 
     /** The one place where the fate of the delivery in hand is decided. */
@@ -275,6 +248,7 @@ internal class Worker(
         if (loop == null) connected.complete(Unit)
         val stuck = awaitLoop(timeout)
         inHand?.let { settle(it, cancelled = true) }
+        if (modal != null) stopRuns((timeout - (host.clock.now() - started)).coerceAtLeast(Duration.ZERO))
         val rest = ArrayList<Work>()
         if (!stuck) rest += carried
         generateSequence { inbox.tryReceive().getOrNull() }.forEach {
@@ -294,6 +268,13 @@ internal class Worker(
         }
         leaveLayer()
         return rest
+    }
+
+    /** Route runs get what is left of the stop's timeout to finish, then they are cancelled. */
+    private suspend fun stopRuns(left: Duration) {
+        if (runs.await(left)) return
+        log.warn("worker '{}': route runs still going after the shutdown timeout, cancelling them", name)
+        if (!runs.cancel(MARGIN)) log.error("worker '{}': a route run ignores cancellation; abandoning it", name)
     }
 
     /** Waits for the loop to end within [timeout], then cancels it; true if it would not stop. */
@@ -378,7 +359,6 @@ internal class Worker(
         const val SPAWNED = "worker"
         private const val RESTORE = "restoring its timers"
         private val LAYER_RETRY = 1.seconds
-        private const val MAX_BACKOFF = 1024
 
         /** How long a cancelled handler or timer may take to end before it is abandoned. */
         val MARGIN = 500.milliseconds
