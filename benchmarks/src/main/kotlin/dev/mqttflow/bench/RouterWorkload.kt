@@ -1,6 +1,7 @@
 package dev.mqttflow.bench
 
-import dev.mqttflow.routing.TopicTrie
+import dev.mqttflow.InternalMqttFlowApi
+import dev.mqttflow.routing.TopicIndex
 import kotlin.random.Random
 
 /**
@@ -14,10 +15,11 @@ import kotlin.random.Random
  * Each filter belongs to one of [workers] workers (its value in the trie). Topics are drawn from the
  * same space, so some match many filters and many match none.
  */
+@OptIn(InternalMqttFlowApi::class)
 class RouterWorkload(filterCount: Int, topicCount: Int, seed: Long = 42, workers: Int = 10_000) {
     val filters: List<Pair<String, Int>>
     val topics: Array<String>
-    val trie = TopicTrie<Int>()
+    val trie = TopicIndex<Int>()
 
     init {
         val random = Random(seed)
