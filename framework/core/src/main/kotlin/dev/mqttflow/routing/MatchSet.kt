@@ -70,7 +70,10 @@ public class MatchSet<V : Any> {
     /** Whether [value] is here. */
     public operator fun contains(value: V): Boolean {
         if (size <= LINEAR_LIMIT) {
-            for (i in 0 until size) if (items[i] == value) return true
+            for (i in 0 until size) {
+                val item = items[i]
+                if (item === value || item == value) return true
+            }
             return false
         }
         index()

@@ -1,6 +1,6 @@
 package dev.mqttflow.routing
 
-import java.util.concurrent.atomic.AtomicReferenceArray
+import java.lang.invoke.VarHandle
 
 /**
  * Topic filters mapped to values (the workers subscribed to them), for routing each incoming topic
@@ -245,61 +245,67 @@ internal class TopicTrie<V : Any> {
 }
 
 /**
- * The literal children of a trie node: open addressing with linear probing over immutable
- * [Entry]s. One writer inserts in place (into a free slot, a volatile write) or, when the table
- * is half full, builds a bigger one that the node then publishes; removal leaves a tombstone.
- * Readers probe without a lock: a slot holds null, a tombstone or a complete entry.
+ * The literal children of a trie node: open addressing with linear probing over parallel arrays
+ * (hashes, keys, nodes), so a probe that misses reads one int array. One writer fills a free slot
+ * (key and node first, then a release fence, then the hash) or, when the table is half full,
+ * builds a bigger one that the node then publishes; removal marks the slot [REMOVED]. A slot is
+ * never filled twice, so a reader that saw its hash (then an acquire fence) sees its key and node.
  */
 internal class Children<N : Any> private constructor(capacity: Int) {
-    private class Entry<N>(val key: String, val hash: Int, val node: N)
-
-    private val slots = AtomicReferenceArray<Entry<N>?>(capacity)
+    private val hashes = IntArray(capacity) // EMPTY, REMOVED or stored(hash)
+    private val keys = arrayOfNulls<String>(capacity)
+    private val nodes = arrayOfNulls<Any>(capacity)
     private val mask = capacity - 1
-    private var used = 0 // live entries and tombstones (writer only)
+    private var used = 0 // filled slots, removed ones included (writer only)
 
     /** Live entries (writer only). */
     var live = 0
         private set
 
     /** Whether one more entry keeps the table at most half full. */
-    fun hasRoom(): Boolean = (used + 1) * 2 <= slots.length()
+    fun hasRoom(): Boolean = (used + 1) * 2 <= hashes.size
 
     /** The child for the key `s[start, end)` whose [regionHash] is [hash]. */
     fun get(s: String, start: Int, end: Int, hash: Int): N? {
+        val want = stored(hash)
         val length = end - start
         var i = spread(hash) and mask
         while (true) {
-            val e = slots.get(i) ?: return null
-            if (e.hash == hash && e !== tombstone && e.key.length == length && e.key.regionMatches(0, s, start, length)) {
-                return e.node
+            val h = hashes[i]
+            if (h == EMPTY) return null
+            if (h == want) {
+                VarHandle.acquireFence() // pairs with put's release: the key and node are there
+                val key = keys[i]!!
+                if (key.length == length && key.regionMatches(0, s, start, length)) {
+                    @Suppress("UNCHECKED_CAST")
+                    return nodes[i] as N
+                }
             }
             i = (i + 1) and mask
         }
     }
 
-    /** Inserts [key] (not present; [hasRoom] must be true). */
+    /** Inserts [key] (not present; [hasRoom] must be true) into a never-used slot. */
     fun put(key: String, hash: Int, node: N) {
         var i = spread(hash) and mask
-        while (true) {
-            val e = slots.get(i)
-            if (e == null || e === tombstone) {
-                if (e == null) used++
-                live++
-                slots.set(i, Entry(key, hash, node))
-                return
-            }
-            i = (i + 1) and mask
-        }
+        while (hashes[i] != EMPTY) i = (i + 1) and mask
+        keys[i] = key
+        nodes[i] = node
+        VarHandle.releaseFence()
+        hashes[i] = stored(hash)
+        used++
+        live++
     }
 
-    /** Removes [key] if present, leaving a tombstone. */
+    /** Removes [key] if present. */
     fun remove(key: String, hash: Int) {
+        val want = stored(hash)
         var i = spread(hash) and mask
         while (true) {
-            val e = slots.get(i) ?: return
-            if (e !== tombstone && e.hash == hash && e.key == key) {
-                @Suppress("UNCHECKED_CAST")
-                slots.set(i, tombstone as Entry<N>)
+            val h = hashes[i]
+            if (h == EMPTY) return
+            if (h == want && keys[i] == key) {
+                hashes[i] = REMOVED
                 live--
                 return
             }
@@ -308,32 +314,41 @@ internal class Children<N : Any> private constructor(capacity: Int) {
     }
 
     fun forEach(action: (N) -> Unit) {
-        for (i in 0 until slots.length()) {
-            val e = slots.get(i)
-            if (e != null && e !== tombstone) action(e.node)
+        for (i in hashes.indices) {
+            @Suppress("UNCHECKED_CAST")
+            if (hashes[i] != EMPTY && hashes[i] != REMOVED) action(nodes[i] as N)
         }
     }
 
     companion object {
         private const val MIN_CAPACITY = 4
         private const val SPREAD_SHIFT = 16
-        private val tombstone = Entry<Any>("", 0, Unit)
+        private const val EMPTY = 0
+        private const val REMOVED = 1
+        private const val STORED_BIT = 2
 
         private fun spread(h: Int) = h xor (h ushr SPREAD_SHIFT)
 
-        /** A table with room for [old]'s live entries and as many again (tombstones dropped). */
+        /** The hash as a slot stores it: never [EMPTY] or [REMOVED]. */
+        private fun stored(hash: Int) = hash or STORED_BIT
+
+        /** A table with room for [old]'s live entries and as many again (removed slots dropped). */
         fun <N : Any> grown(old: Children<N>?): Children<N> {
             val live = old?.live ?: 0
             var capacity = MIN_CAPACITY
             while (capacity < (live + 1) * 4) capacity *= 2
             val table = Children<N>(capacity)
             old?.let { o ->
-                for (i in 0 until o.slots.length()) {
-                    val e = o.slots.get(i)
-                    if (e != null && e !== tombstone) table.put(e.key, e.hash, e.node)
+                for (i in o.hashes.indices) {
+                    val h = o.hashes[i]
+                    @Suppress("UNCHECKED_CAST")
+                    if (h != EMPTY && h != REMOVED) table.put(o.keys[i]!!, o.keyHash(i), o.nodes[i] as N)
                 }
             }
             return table
         }
     }
+
+    /** The region hash of the key in slot [i] (Strings cache theirs). */
+    private fun keyHash(i: Int): Int = keys[i]!!.hashCode()
 }
