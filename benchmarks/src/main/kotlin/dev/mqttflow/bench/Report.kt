@@ -108,10 +108,15 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
         val flow = s.firstOrNull { it.contender == StartupFigure.FLOW }?.median ?: return
         val raw = s.firstOrNull { it.contender == StartupFigure.RAW }?.median ?: return
         val x = ratio(flow, raw)
-        line("| start → SUBACK ≤ 1.10 × raw client, JDK 17 | ${f2(x)} × (${f0(flow)} ms) | ${verdict(x <= RTT_RATIO)} |")
+        line(
+            "| start → SUBACK ≤ 1.10 × raw client, JDK 17 | ${f2(x)} × (${f0(flow)} ms) | " +
+                "${verdict(x <= RTT_RATIO)} |",
+        )
         val aot = s.firstOrNull { it.contender == StartupFigure.FLOW_AOT }?.median
-        line("| start → SUBACK ≤ 0.4 s with JDK 25's AOT cache | ${aot?.let { "${f0(it)} ms" } ?: "no JDK 25"} | " +
-            "${verdict(aot?.let { it <= AOT_MS })} |")
+        line(
+            "| start → SUBACK ≤ 0.4 s with JDK 25's AOT cache | ${aot?.let { "${f0(it)} ms" } ?: "no JDK 25"} | " +
+                "${verdict(aot?.let { it <= AOT_MS })} |",
+        )
     }
 
     private fun medianRate(t: List<BurstResult>, qos: Int, prefix: String): Double =
@@ -223,7 +228,8 @@ class Report(private val r: Results, private val started: ZonedDateTime, private
     private fun router(x: RouterResult) {
         line("## 5. Router")
         line()
-        line("`TopicTrie.match(topic, reusedSet)` on one thread with ${"%,d".format(x.filters)} filters (60 % exact,")
+        line("`TopicIndex.match(topic, reusedMatchSet)` (the runtime's trie) on one thread with")
+        line("${"%,d".format(x.filters)} filters (60 % exact,")
         line("15 % `+` device, 10 % `+` kind, 10 % `site/#`, 5 % `+/device/#`), topics drawn from the same space;")
         line("${f1(x.valuesPerTopic)} matching workers per topic on average. ${x.settings}.")
         line()

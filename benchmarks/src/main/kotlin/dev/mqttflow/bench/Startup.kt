@@ -17,7 +17,8 @@ class StartupResult(val contender: String, val millis: List<Double>) {
  * - a JVM that only prints the marker (the cost of `java -cp ...` itself),
  * - the raw HiveMQ blocking client, and an mqttflow consumer (`MqttFlow.run`) on the classpath,
  * - the same consumer with an AppCDS archive its warm-up run wrote (what would close a start-up gap),
- * - where a JDK 25+ is found ([jdk25]: `MQTTFLOW_BENCH_JDK25`, else a JDK under `/usr/lib/jvm` named with 25), the consumer on
+ * - where a JDK 25+ is found ([jdk25]: `MQTTFLOW_BENCH_JDK25`, else a JDK under `/usr/lib/jvm` named
+ *   with 25), the consumer on
  *   it without and with the ahead-of-time cache its warm-up run trained (`-XX:AOTCacheOutput`, JEP 514),
  *   which is what `bin/mqttflow` makes and uses on JDK 25.
  * JVMs run with no flags but the classpath (and the archive), as a user would start them.
@@ -94,7 +95,7 @@ class StartupFigure(
     }
 
     companion object {
-        /** A JDK 25+ `java`: `MQTTFLOW_BENCH_JDK25` (a JDK home), else the last JDK under `/usr/lib/jvm` named with 25; null if none. */
+        /** A JDK 25+ `java`: `MQTTFLOW_BENCH_JDK25` (a JDK home), else one under `/usr/lib/jvm` named with 25. */
         fun jdk25(): String? {
             val home = System.getenv("MQTTFLOW_BENCH_JDK25")?.let(::File)
                 ?: File("/usr/lib/jvm").listFiles { f -> f.name.contains("25") }?.maxOrNull()

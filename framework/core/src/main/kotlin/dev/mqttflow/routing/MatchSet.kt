@@ -119,7 +119,7 @@ public class MatchSet<V : Any> {
     /** Brings the slot index up to date with [items] (values added by a scan before it was needed). */
     private fun index() {
         if (slots.size < size * 2 + 2) {
-            val capacity = Integer.highestOneBit((size + 1) * 4)
+            val capacity = Integer.highestOneBit((size + 1) * GROWTH)
             slots = IntArray(capacity)
             stamps = IntArray(capacity)
             generation = 1
@@ -145,6 +145,7 @@ public class MatchSet<V : Any> {
     private companion object {
         const val INITIAL = 8
         const val LINEAR_LIMIT = 8
+        const val GROWTH = 4 // the slot index is at most half full after indexing
         const val SPREAD_SHIFT = 16
 
         fun spread(h: Int) = h xor (h ushr SPREAD_SHIFT)

@@ -95,38 +95,14 @@ internal class TopicTrie<V : Any> {
      */
     fun match(topic: String, into: MatchSet<V>) {
         if (size == 0) return
-        val dollar = topic.isNotEmpty() && topic[0] == '$'
         into.frontierCapacity(1)
         into.current[0] = root
         var count = 1
         var start = 0 // start of the current topic level, -1 past the last one
         while (start >= 0 && count > 0) {
             val end = levelEnd(topic, start)
-            // at most three children per node: the literal, '+', and (for the level after) nothing else
-            into.frontierCapacity(count * 2)
-            val current = into.current
-            val next = into.next
-            var nextCount = 0
-            var hash = 0
-            var hashed = false
-            for (i in 0 until count) {
-                val node = current[i] as Node
-                current[i] = null
-                if (!dollar || node !== root) {
-                    node.multi?.let { addValues(it.values, into) }
-                    node.single?.let { next[nextCount++] = it }
-                }
-                val children = node.children ?: continue
-                if (!hashed) {
-                    hash = regionHash(topic, start, end)
-                    hashed = true
-                }
-                children.get(topic, start, end, hash)?.let { next[nextCount++] = it }
-            }
+            count = advance(topic, start, end, count, into)
             start = if (end < topic.length) end + 1 else -1
-            into.current = next
-            into.next = current
-            count = nextCount
         }
         // The topic is exhausted: filters ending here match, and so does '#' below them ("sport/#" matches "sport").
         val current = into.current
@@ -136,6 +112,38 @@ internal class TopicTrie<V : Any> {
             addValues(node.values, into)
             node.multi?.let { addValues(it.values, into) }
         }
+    }
+
+    /**
+     * Moves the frontier of [into] one level on, the level `topic[start, end)`: collects the `#`
+     * children's values and puts the `+` and literal children in the next frontier; returns its size.
+     */
+    private fun advance(topic: String, start: Int, end: Int, count: Int, into: MatchSet<V>): Int {
+        // MQTT 4.7.2: wildcards in the first level do not match topics starting with '$' (only the root is there)
+        val dollar = start == 0 && end > 0 && topic[0] == '$'
+        into.frontierCapacity(count * 2) // each node adds at most two: its '+' child and its literal child
+        val current = into.current
+        val next = into.next
+        var nextCount = 0
+        var hash = 0
+        var hashed = false
+        for (i in 0 until count) {
+            val node = current[i] as Node
+            current[i] = null
+            if (!dollar || node !== root) {
+                node.multi?.let { addValues(it.values, into) }
+                node.single?.let { next[nextCount++] = it }
+            }
+            val children = node.children ?: continue
+            if (!hashed) {
+                hash = regionHash(topic, start, end)
+                hashed = true
+            }
+            children.get(topic, start, end, hash)?.let { next[nextCount++] = it }
+        }
+        into.current = next
+        into.next = current
+        return nextCount
     }
 
     @Suppress("UNCHECKED_CAST")
@@ -322,6 +330,7 @@ internal class Children<N : Any> private constructor(capacity: Int) {
 
     companion object {
         private const val MIN_CAPACITY = 4
+        private const val GROWTH = 4 // a new table is at most a quarter full
         private const val SPREAD_SHIFT = 16
         private const val EMPTY = 0
         private const val REMOVED = 1
@@ -336,7 +345,7 @@ internal class Children<N : Any> private constructor(capacity: Int) {
         fun <N : Any> grown(old: Children<N>?): Children<N> {
             val live = old?.live ?: 0
             var capacity = MIN_CAPACITY
-            while (capacity < (live + 1) * 4) capacity *= 2
+            while (capacity < (live + 1) * GROWTH) capacity *= 2
             val table = Children<N>(capacity)
             old?.let { o ->
                 for (i in o.hashes.indices) {
