@@ -7,8 +7,13 @@ import java.util.concurrent.LinkedBlockingQueue
 import java.util.concurrent.TimeUnit
 
 /** How the harness starts JVMs: the same java, classpath and flags for every JVM contender. */
-class JavaLauncher(private val classpath: String, private val logDir: Path) {
-    private val java = File(System.getProperty("java.home"), "bin/java").path
+class JavaLauncher(
+    private val classpath: String,
+    private val logDir: Path,
+    private val java: String = File(System.getProperty("java.home"), "bin/java").path,
+) {
+    /** The same classpath on another JDK. */
+    fun on(java: String): JavaLauncher = JavaLauncher(classpath, logDir, java)
     private var serial = 0
 
     /** Flags of every long-running node: a fixed heap so that GC sizing is the same for all. */

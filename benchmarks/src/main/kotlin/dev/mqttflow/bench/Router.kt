@@ -17,6 +17,7 @@ class RouterResult(
  * Figure 5 runs JMH ([dev.mqttflow.bench.jmh.RouterBenchmark]) in a child JVM: one fork, [warmups]
  * warm-up and [iterations] measured iterations of [seconds] each.
  */
+@OptIn(dev.mqttflow.InternalMqttFlowApi::class)
 class RouterFigure(private val launcher: JavaLauncher, private val workDir: Path) {
     fun run(filters: Int, forks: Int, warmups: Int, iterations: Int, seconds: Int): RouterResult {
         val csv = workDir.resolve("jmh-router.csv")

@@ -1,6 +1,7 @@
 package dev.mqttflow.bench
 
-import dev.mqttflow.routing.TopicTrie
+import dev.mqttflow.InternalMqttFlowApi
+import dev.mqttflow.routing.TopicIndex
 import kotlin.random.Random
 
 /**
@@ -11,13 +12,15 @@ import kotlin.random.Random
  * - 10 % a `+` for the kind (`t3/s7/d42/+`),
  * - 10 % a `#` under a site (`t3/s7/#`),
  * - 5 % a `+` for the site and a `#` (`t3/+/d42/#`).
- * Each filter belongs to one of [workers] workers (its value in the trie). Topics are drawn from the
+ * Each filter belongs to one of [workers] workers (its value in the trie: one object per worker, as in
+ * the runtime, where a worker's filters all hold the same `Worker`). Topics are drawn from the
  * same space, so some match many filters and many match none.
  */
+@OptIn(InternalMqttFlowApi::class)
 class RouterWorkload(filterCount: Int, topicCount: Int, seed: Long = 42, workers: Int = 10_000) {
     val filters: List<Pair<String, Int>>
     val topics: Array<String>
-    val trie = TopicTrie<Int>()
+    val trie = TopicIndex<Int>()
 
     init {
         val random = Random(seed)
@@ -27,6 +30,7 @@ class RouterWorkload(filterCount: Int, topicCount: Int, seed: Long = 42, workers
         fun site() = "s" + random.nextInt(SITES)
         fun device() = "d" + random.nextInt(DEVICES)
         fun kind() = KINDS[random.nextInt(KINDS.size)]
+        val holders = Array(workers) { Integer.valueOf(it) }
         filters = List(filterCount) { i ->
             val roll = random.nextInt(PERCENT)
             val filter = when {
@@ -36,7 +40,7 @@ class RouterWorkload(filterCount: Int, topicCount: Int, seed: Long = 42, workers
                 roll < EXACT + PLUS_DEVICE + PLUS_KIND + HASH_SITE -> "${tenant()}/${site()}/#"
                 else -> "${tenant()}/+/${device()}/#"
             }
-            filter to i % workers
+            filter to holders[i % workers]
         }
         filters.forEach { (f, w) -> trie.add(f, w) }
         topics = Array(topicCount) { "${tenant()}/${site()}/${device()}/${kind()}" }

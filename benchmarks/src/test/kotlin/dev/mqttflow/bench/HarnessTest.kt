@@ -1,3 +1,5 @@
+@file:OptIn(dev.mqttflow.InternalMqttFlowApi::class)
+
 package dev.mqttflow.bench
 
 import dev.mqttflow.routing.Topics

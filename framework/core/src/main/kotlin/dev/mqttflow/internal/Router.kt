@@ -33,7 +33,7 @@ internal class Router(
     private val gate = MutableStateFlow(false)
     private val retained = RetainedTracker<Worker>()
     private val unrouted = UnroutedLog(clock, persistentSession)
-    private val matched = HashSet<Worker>()
+    private val matched = dev.mqttflow.routing.MatchSet<Worker>()
 
     /** QoS 1/2 messages routed to workers and not acknowledged yet. */
     val unacknowledged = java.util.concurrent.atomic.AtomicInteger()
@@ -82,7 +82,8 @@ internal class Router(
             return
         }
         val delivery = Delivery(inbound, matched.size, unacknowledged)
-        for (worker in matched) {
+        for (i in 0 until matched.size) {
+            val worker = matched[i]
             val hold = delivery.hold()
             // a worker that is stopping takes nothing more: its share counts as done
             if (!worker.offer(hold)) hold.finish() else monitor?.messageReceived(worker.consumer.name, message.qos)

@@ -1,18 +1,16 @@
 package dev.mqttflow.internal
 
 import dev.mqttflow.connection.BrokerConnection
+import dev.mqttflow.routing.MatchSet
 import dev.mqttflow.routing.TopicTrie
 import dev.mqttflow.routing.Topics
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
-import java.util.concurrent.locks.ReentrantReadWriteLock
-import kotlin.concurrent.read
-import kotlin.concurrent.write
 
 /**
  * Who holds which filter. The broker sees one SUBSCRIBE per filter, at the highest QoS any
  * holder asked for, and one UNSUBSCRIBE when the last holder lets go. Matching (the hot path)
- * takes a read lock on the trie; changes are serialised by [mutex] and take the write lock.
+ * takes no lock ([TopicTrie] is single-writer, many-reader); changes are serialised by [mutex].
  */
 internal class SubscriptionTable<W : Any>(
     private val connection: BrokerConnection,
@@ -24,11 +22,10 @@ internal class SubscriptionTable<W : Any>(
     private val mutex = Mutex()
     private val entries = HashMap<String, Entry<W>>()
     private val trie = TopicTrie<W>()
-    private val lock = ReentrantReadWriteLock()
 
-    /** The holders whose filters match [topic], each once. */
-    fun match(topic: String, into: MutableSet<W>) {
-        lock.read { trie.match(topic, into) }
+    /** The holders whose filters match [topic], each once; lock-free, any thread (one [into] per thread). */
+    fun match(topic: String, into: MatchSet<W>) {
+        trie.match(topic, into)
     }
 
     suspend fun subscribe(holder: W, filter: String, qos: Int) {
@@ -36,7 +33,7 @@ internal class SubscriptionTable<W : Any>(
         mutex.withLock {
             val entry = entries.getOrPut(filter) { Entry() }
             val previous = entry.holders.put(holder, qos)
-            if (previous == null) lock.write { trie.add(Topics.matchPart(filter), holder) }
+            if (previous == null) trie.add(Topics.matchPart(filter), holder)
             val wanted = entry.holders.values.max()
             // A new holder of a filter the broker already has gets no retained messages from it. If
             // some were routed already, SUBSCRIBE again (MQTT replaces, not adds, the subscription)
@@ -60,7 +57,7 @@ internal class SubscriptionTable<W : Any>(
             return
         }
         entry.holders.remove(holder)
-        lock.write { trie.remove(Topics.matchPart(filter), holder) }
+        trie.remove(Topics.matchPart(filter), holder)
         if (entry.holders.isEmpty()) entries.remove(filter)
     }
 
@@ -68,7 +65,7 @@ internal class SubscriptionTable<W : Any>(
     suspend fun unsubscribe(holder: W, filter: String): Boolean = mutex.withLock {
         val entry = entries[filter] ?: return@withLock false
         if (entry.holders.remove(holder) == null) return@withLock false
-        lock.write { trie.remove(Topics.matchPart(filter), holder) }
+        trie.remove(Topics.matchPart(filter), holder)
         if (entry.holders.isEmpty()) {
             entries.remove(filter)
             if (entry.brokerQos >= 0) connection.unsubscribe(filter)

@@ -40,7 +40,8 @@ private class BrokerLog(val refuse: Set<String> = emptySet()) : BrokerConnection
 
 class SubscriptionTableTest :
     FunSpec({
-        fun matches(table: SubscriptionTable<String>, topic: String) = HashSet<String>().also { table.match(topic, it) }
+        fun matches(table: SubscriptionTable<String>, topic: String) =
+            dev.mqttflow.routing.MatchSet<String>().also { table.match(topic, it) }.toSet()
 
         test("two holders of one filter make one SUBSCRIBE and one UNSUBSCRIBE, after the last lets go") {
             val broker = BrokerLog()

@@ -72,9 +72,11 @@ class TopicTrieTest :
             trie.add("a/#", 1)
             trie.add("a/+", 1)
             trie.add("+/b", 2)
-            val into = mutableSetOf(0)
+            val into = MatchSet<Int>()
+            into.add(0)
             trie.match("a/b", into)
-            into shouldBe setOf(0, 1, 2)
+            into.toSet() shouldBe setOf(0, 1, 2)
+            into.size shouldBe 3
         }
 
         test("remove reports whether the pair was present") {

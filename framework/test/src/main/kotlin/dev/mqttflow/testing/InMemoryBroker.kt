@@ -5,7 +5,7 @@ import dev.mqttflow.protocol.Message
 import dev.mqttflow.protocol.MessageProperties
 import dev.mqttflow.protocol.Publish
 import dev.mqttflow.protocol.requireQos
-import dev.mqttflow.routing.TopicTrie
+import dev.mqttflow.routing.TopicIndex
 import dev.mqttflow.routing.Topics
 
 /**
@@ -31,7 +31,7 @@ import dev.mqttflow.routing.Topics
 public class InMemoryBroker @JvmOverloads constructor(public val maxQos: Int = 2) {
     private val lock = Any()
     private val clients = LinkedHashMap<String, InMemoryConnection>()
-    private val trie = TopicTrie<Subscription>()
+    private val trie = TopicIndex<Subscription>()
     private val retainedByTopic = LinkedHashMap<String, Message>()
     private val log = ArrayList<BrokerPublish>()
     private val shareTurns = HashMap<String, Int>()
