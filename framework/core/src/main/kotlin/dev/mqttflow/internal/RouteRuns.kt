@@ -95,6 +95,15 @@ internal class RouteRuns(private val worker: Worker, parent: Job, private val lo
 
     /** Cancels the runs still going and waits up to [margin] for them; true if all ended. */
     suspend fun cancel(margin: Duration): Boolean {
+        val going = job.children.count { it.isActive }
+        if (going > 0) {
+            log.warn(
+                "worker '{}': stopping cancels {} route run(s) still going; a run acknowledged when it " +
+                    "started (the default, not ackAfterRun) is not delivered again",
+                worker.name,
+                going,
+            )
+        }
         job.cancel()
         return withTimeoutOrNull(margin) { job.join() } != null
     }
