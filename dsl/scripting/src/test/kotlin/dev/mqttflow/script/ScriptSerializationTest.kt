@@ -1,8 +1,5 @@
 package dev.mqttflow.script
 
-import dev.mqttflow.protocol.Message
-import dev.mqttflow.protocol.Publish
-import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
@@ -33,7 +30,7 @@ class ScriptSerializationTest :
             data class Alert(val room: String, val warm: Boolean)
 
             mqttConsumer("freezer") {
-                onMessage("sensors/{id}") { msg ->
+                onMessage("sensors/{id}", qos = 1) { msg ->
                     val r = msg.decode<Reading>()
                     val alert = Alert(r.room, warm = r.temperature > -10.0)
                     publish("alerts/${'$'}{r.room}", Json.encodeToString(alert), qos = 1)
@@ -44,31 +41,35 @@ class ScriptSerializationTest :
 
         test("a @Serializable class declared in a script decodes a payload and encodes an answer") {
             val script = host.load(TestScripts.write("readings.mqtt.kts", readings))
-            val freezer = script.consumer("freezer")
-            val context = RecordingContext()
-            // Keys the class does not declare (devices send more) are ignored; a default fills a missing one.
-            freezer.onMessage(
-                context,
-                Message("sensors/1", """{"temperature":-4.5,"room":"cellar","battery":97}""".encodeToByteArray()),
-            )
-            freezer.onMessage(context, Message("sensors/2", """{"temperature":-18}""".encodeToByteArray()))
-            context.actions shouldContainExactly listOf(
-                Publish("alerts/cellar", """{"room":"cellar","warm":true}""", qos = 1),
-                Publish("alerts/unknown", """{"room":"unknown","warm":false}""", qos = 1),
-            ).let { expected -> expected.flatMap { listOf(it, Publish("explicit", it.text)) } }
+            dev.mqttflow.testing.consumerTest(script.consumer("freezer")) {
+                connect()
+                // Keys the class does not declare (devices send more) are ignored; a default fills a missing one.
+                publish("sensors/1", """{"temperature":-4.5,"room":"cellar","battery":97}""", qos = 1)
+                publish("sensors/2", """{"temperature":-18}""", qos = 1)
+                runCurrent()
+                val cellar = """{"room":"cellar","warm":true}"""
+                val unknown = """{"room":"unknown","warm":false}"""
+                published.map { it.topic to it.text } shouldContainExactly listOf(
+                    "alerts/cellar" to cellar,
+                    "explicit" to cellar,
+                    "alerts/unknown" to unknown,
+                    "explicit" to unknown,
+                )
+            }
         }
 
         test("a payload that does not fit names the topic and the type") {
             val script = host.load(TestScripts.write("readings.mqtt.kts", readings))
-            val e = shouldThrow<SerializationException> {
-                script.consumer("freezer").onMessage(
-                    RecordingContext(),
-                    Message("sensors/7", """{"room":"hall"}""".encodeToByteArray()),
-                )
+            dev.mqttflow.testing.consumerTest(script.consumer("freezer")) {
+                connect()
+                publish("sensors/7", """{"room":"hall"}""", qos = 1)
+                runCurrent()
+                val e = failures.first().error
+                (e is SerializationException) shouldBe true
+                e.message shouldContain "cannot decode the payload on topic 'sensors/7' as "
+                e.message shouldContain "Reading"
+                e.message shouldContain "temperature"
             }
-            e.message shouldContain "cannot decode the payload on topic 'sensors/7' as "
-            e.message shouldContain "Reading"
-            e.message shouldContain "temperature"
         }
 
         test("script classes are kv values and typed timer arguments, across a restart") {
