@@ -37,10 +37,13 @@ internal object ShareGroups {
         return when {
             !hasWildcard(x) -> Topics.matches(y, x)
             !hasWildcard(y) -> Topics.matches(x, y)
-            else -> firstLevel(x).let { it == "+" || it == "#" || it == firstLevel(y) } ||
-                firstLevel(y).let { it == "+" || it == "#" }
+            else -> firstLevelsMeet(firstLevel(x), firstLevel(y))
         }
     }
+
+    private fun firstLevelsMeet(a: String, b: String) = a == b || isWildcard(a) || isWildcard(b)
+
+    private fun isWildcard(level: String) = level == "+" || level == "#"
 
     private fun hasWildcard(f: String) = f.any { it == '+' || it == '#' }
 
