@@ -61,6 +61,7 @@ internal data class RunPlan(
                 proxy = s.value(Settings.proxy),
                 zone = s.value(AutomationSettings.zone) ?: java.time.ZoneId.systemDefault(),
                 location = AutomationSettings.location(s),
+                group = s.value(DeploySettings.group),
             )
             return RunPlan(
                 config,

@@ -315,7 +315,7 @@ internal object Settings {
         retries, protocol, keepAlive, sessionExpiry, wsPath, willTopic, willPayload, willQos, willRetain,
         shutdownTimeout, connectTimeout, embeddedBroker, classpath, layer, dbUrl, scriptCache,
         reconnectRetries, outbox, outboxMessages, outboxBytes,
-    ) + engine + proxies + OpsSettings.all + AutomationSettings.all
+    ) + engine + proxies + OpsSettings.all + AutomationSettings.all + DeploySettings.all
 
     /** `redis://user:secret@h` → `redis://user:****@h`; `…?password=secret&…` → `…?password=****&…`. */
     fun hidePassword(url: String): String = hidePasswords(url)

@@ -1,6 +1,7 @@
 package dev.mqttflow.config
 
 import dev.mqttflow.automation.schedule.Location
+import dev.mqttflow.internal.ShareGroups
 import java.nio.file.Path
 import java.time.ZoneId
 import kotlin.time.Duration
@@ -128,6 +129,15 @@ public data class MqttFlowConfig(
     public val zone: ZoneId = ZoneId.systemDefault(),
     /** Where `atSunrise` / `atSunset` compute the sun; null (the default): a consumer with one fails at start. */
     public val location: Location? = null,
+    // --- instance groups (issue 18); see docs/deploy.md ---
+    /**
+     * The instance group this process belongs to: with a name, every subscription a consumer makes
+     * is sent to the broker as the MQTT 5 shared subscription `$share/{group}/{filter}`, so each
+     * message goes to one instance of the group; routing inside the process still matches the bare
+     * filter. Subscriptions made with `shared = false` (and every state cache) stay per instance.
+     * Null (the default): plain subscriptions.
+     */
+    public val group: String? = null,
 ) {
     /** The port actually used: [port], or 1883 / 8883 (TLS) by default. */
     public val effectivePort: Int get() = port ?: if (tls != null) DEFAULT_TLS_PORT else DEFAULT_PORT
@@ -168,6 +178,7 @@ public data class MqttFlowConfig(
         require(outboxBytes >= 1) { "outboxBytes must be at least 1, not $outboxBytes" }
         require(qos0BufferMessages >= 1) { "qos0BufferMessages must be at least 1, not $qos0BufferMessages" }
         require(qos0BufferBytes >= 1) { "qos0BufferBytes must be at least 1, not $qos0BufferBytes" }
+        group?.let { name -> ShareGroups.problem(name)?.let { throw IllegalArgumentException("group '$name': $it") } }
     }
 
     override fun toString(): String = "MqttFlowConfig(host=$host, port=$effectivePort, clientId=$clientId, " +

@@ -29,6 +29,9 @@ public class MqttFlowConfigBuilder internal constructor(private var config: Mqtt
     /** MQTT client identifier. */
     public fun clientId(clientId: String): MqttFlowConfigBuilder = set { it.copy(clientId = clientId) }
 
+    /** The instance group: subscriptions become `$share/{group}/{filter}` (see [MqttFlowConfig.group]). */
+    public fun group(group: String?): MqttFlowConfigBuilder = set { it.copy(group = group) }
+
     /** User name and password. */
     public fun credentials(username: String, password: String?): MqttFlowConfigBuilder =
         set { it.copy(username = username, password = password) }

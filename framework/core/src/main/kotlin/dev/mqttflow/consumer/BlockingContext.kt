@@ -41,11 +41,14 @@ public class BlockingContext private constructor(private val context: ConsumerCo
     /** The time by the injected clock (virtual in tests); use it instead of `Instant.now()`. */
     public fun now(): java.time.Instant = context.clock.now().toJavaInstant()
 
-    /** Queues a subscription to [filter] at up to [qos]. */
+    /**
+     * Queues a subscription to [filter] at up to [qos]; in an instance group it is shared unless
+     * [shared] is false (see [Subscribe]).
+     */
     @JvmOverloads
-    public fun subscribe(filter: String, qos: Int = 0) {
+    public fun subscribe(filter: String, qos: Int = 0, shared: Boolean = true) {
         Topics.validateFilter(filter)
-        send(Subscribe(filter, qos))
+        send(Subscribe(filter, qos, shared))
     }
 
     /** Queues dropping the subscription to [filter]. */

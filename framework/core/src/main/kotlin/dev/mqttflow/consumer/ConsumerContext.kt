@@ -42,9 +42,11 @@ public interface ConsumerContext : CoroutineScope {
 
     /**
      * Subscribe this worker to [filter] at up to [qos]; returns after the broker granted it.
-     * Invalid filters throw [dev.mqttflow.errors.InvalidTopicException] naming the filter.
+     * Invalid filters throw [dev.mqttflow.errors.InvalidTopicException] naming the filter. In an
+     * instance group the subscription is shared (`$share/{group}/{filter}`: one instance gets each
+     * message, no retained ones) unless [shared] is false; routing matches [filter] either way.
      */
-    public suspend fun subscribe(filter: String, qos: Int = 0)
+    public suspend fun subscribe(filter: String, qos: Int = 0, shared: Boolean = true)
 
     /** Drop this worker's subscription to [filter]; the broker is told when no other worker holds it. */
     public suspend fun unsubscribe(filter: String)

@@ -80,7 +80,8 @@ internal class Automation(val consumer: String) {
         for (h in held) h.load()
         for (state in states) {
             state.reset()
-            context.subscribe(state.topic, state.qos)
+            // per instance even in a group: shared subscriptions get no retained messages (MQTT 5 §4.8.2)
+            context.subscribe(state.topic, state.qos, shared = false)
         }
         for (start in starts) start(context)
     }

@@ -28,6 +28,8 @@ internal class Router(
     clock: Clock,
     persistentSession: Boolean,
     private val monitor: dev.mqttflow.monitoring.FlowMonitor? = null,
+    /** The instance group ([MqttFlowConfig.group]); null: plain subscriptions. */
+    group: String? = null,
 ) {
     private val log = LoggerFactory.getLogger("mqttflow.runtime")
     private val gate = MutableStateFlow(false)
@@ -39,7 +41,7 @@ internal class Router(
     val unacknowledged = java.util.concurrent.atomic.AtomicInteger()
 
     /** Who holds which filter. */
-    val subscriptions = SubscriptionTable<Worker>(connection) { filter -> retained.anyMatching(filter) }
+    val subscriptions = SubscriptionTable<Worker>(connection, group) { filter -> retained.anyMatching(filter) }
 
     /** Whether messages are routed now. */
     val isOpen: Boolean get() = gate.value

@@ -72,7 +72,7 @@ internal class Runtime(
     private val job = SupervisorJob()
     override val automationStore: AutomationStore = context[AutomationStore] ?: InMemoryAutomationStore()
     val scope = CoroutineScope(context + automationStore + place + dispatcher + job + CoroutineName("mqttflow"))
-    val router = Router(connection, clock, persistentSession = config.persistentSession, monitor)
+    val router = Router(connection, clock, persistentSession = config.persistentSession, monitor, config.group)
     val status = RuntimeStatus(this, monitor)
     private val supervisor = Supervisor()
     private val workers = ConcurrentHashMap.newKeySet<Worker>()
@@ -194,7 +194,7 @@ internal class Runtime(
         observer.actionSent(worker, action)
         when (action) {
             is Publish -> status.publish(action) { connection.publish(it) }
-            is Subscribe -> router.subscriptions.subscribe(worker, action.filter, action.qos)
+            is Subscribe -> router.subscriptions.subscribe(worker, action.filter, action.qos, action.shared)
             is Unsubscribe -> router.unsubscribe(worker, action.filter)
             is SpawnWorker -> spawn(worker, action, policy)
             is KillWorker -> kill(worker, action.appId)

@@ -6,17 +6,25 @@ import dev.mqttflow.routing.TopicTrie
 import dev.mqttflow.routing.Topics
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
+import org.slf4j.LoggerFactory
 
 /**
  * Who holds which filter. The broker sees one SUBSCRIBE per filter, at the highest QoS any
  * holder asked for, and one UNSUBSCRIBE when the last holder lets go. Matching (the hot path)
  * takes no lock ([TopicTrie] is single-writer, many-reader); changes are serialised by [mutex].
+ *
+ * In an instance [group], a shared subscription is kept under its broker form
+ * `$share/{group}/{filter}` (see [ShareGroups.brokerFilter]) and matched on the bare filter.
  */
 internal class SubscriptionTable<W : Any>(
     private val connection: BrokerConnection,
+    /** The instance group; null: every filter is sent as it is. */
+    private val group: String? = null,
     /** True when retained messages matching the filter were already routed to its holders. */
     private val hasRetained: (filter: String) -> Boolean = { false },
 ) {
+    private val log = LoggerFactory.getLogger("mqttflow.runtime")
+
     private class Entry<W>(val holders: MutableMap<W, Int> = LinkedHashMap(), var brokerQos: Int = -1)
 
     private val mutex = Mutex()
@@ -28,9 +36,11 @@ internal class SubscriptionTable<W : Any>(
         trie.match(topic, into)
     }
 
-    suspend fun subscribe(holder: W, filter: String, qos: Int) {
-        Topics.validateFilter(filter)
+    suspend fun subscribe(holder: W, bare: String, qos: Int, shared: Boolean = true) {
+        Topics.validateFilter(bare)
+        val filter = ShareGroups.brokerFilter(group, bare, shared)
         mutex.withLock {
+            if (group != null && filter !in entries) warnOverlap(filter)
             val entry = entries.getOrPut(filter) { Entry() }
             val previous = entry.holders.put(holder, qos)
             if (previous == null) trie.add(Topics.matchPart(filter), holder)
@@ -61,16 +71,44 @@ internal class SubscriptionTable<W : Any>(
         if (entry.holders.isEmpty()) entries.remove(filter)
     }
 
-    /** Returns false if [holder] did not hold [filter]. */
+    /**
+     * A shared and a plain subscription that overlap both deliver a message on every instance,
+     * and routing (on the bare filter) cannot tell the copies apart: the shared holder then
+     * handles it on every instance. Said once per pair, as the subscription is made.
+     */
+    private fun warnOverlap(filter: String) {
+        val shared = filter.startsWith(Topics.SHARE_PREFIX)
+        val other = entries.keys.firstOrNull {
+            it.startsWith(Topics.SHARE_PREFIX) != shared && ShareGroups.overlap(it, filter)
+        } ?: return
+        log.warn(
+            "group '{}': the shared subscription '{}' overlaps the per-instance subscription '{}': " +
+                "messages on both reach the shared one's consumer on every instance (see docs/deploy.md)",
+            group,
+            if (shared) filter else other,
+            if (shared) other else filter,
+        )
+    }
+
+    /**
+     * Returns false if [holder] did not hold [filter], given as the consumer wrote it: in a group
+     * its shared form is looked up first, then the plain one.
+     */
     suspend fun unsubscribe(holder: W, filter: String): Boolean = mutex.withLock {
-        val entry = entries[filter] ?: return@withLock false
-        if (entry.holders.remove(holder) == null) return@withLock false
+        val shared = ShareGroups.brokerFilter(group, filter, shared = true)
+        val key = if (entries[shared]?.holders?.containsKey(holder) == true) shared else filter
+        unsubscribeLocked(holder, key)
+    }
+
+    private suspend fun unsubscribeLocked(holder: W, filter: String): Boolean {
+        val entry = entries[filter] ?: return false
+        if (entry.holders.remove(holder) == null) return false
         trie.remove(Topics.matchPart(filter), holder)
         if (entry.holders.isEmpty()) {
             entries.remove(filter)
             if (entry.brokerQos >= 0) connection.unsubscribe(filter)
         }
-        true
+        return true
     }
 
     /** Drops every filter [holder] held; errors from the broker are returned, not thrown. */
@@ -78,7 +116,7 @@ internal class SubscriptionTable<W : Any>(
         val held = mutex.withLock { entries.filterValues { holder in it.holders }.keys.toList() }
         return held.mapNotNull { filter ->
             try {
-                unsubscribe(holder, filter)
+                mutex.withLock { unsubscribeLocked(holder, filter) }
                 null
             } catch (e: Exception) {
                 e

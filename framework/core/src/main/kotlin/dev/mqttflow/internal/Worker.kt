@@ -317,8 +317,8 @@ internal class Worker(
         }
     }
 
-    override suspend fun subscribe(filter: String, qos: Int) {
-        host.perform(this, Subscribe(filter, qos))
+    override suspend fun subscribe(filter: String, qos: Int, shared: Boolean) {
+        host.perform(this, Subscribe(filter, qos, shared))
     }
 
     override suspend fun unsubscribe(filter: String) {

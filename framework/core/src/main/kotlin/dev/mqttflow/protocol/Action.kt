@@ -46,11 +46,22 @@ public class Publish(
         "retain=$retain" + (if (properties.isEmpty) "" else ", $properties") + ")"
 }
 
-/** Subscribe to [filter] at up to [qos]. */
-public data class Subscribe @JvmOverloads constructor(public val filter: String, public val qos: Int = 0) : Action {
+/**
+ * Subscribe to [filter] at up to [qos]. In an instance group ([dev.mqttflow.config.MqttFlowConfig.group])
+ * a [shared] subscription is sent as `$share/{group}/{filter}`: each message goes to one instance;
+ * `shared = false` keeps it per instance (every instance gets every message, and retained ones).
+ * Without a group, [shared] changes nothing.
+ */
+public data class Subscribe @JvmOverloads constructor(
+    public val filter: String,
+    public val qos: Int = 0,
+    public val shared: Boolean = true,
+) : Action {
     init {
         requireQos(qos)
     }
+
+    override fun toString(): String = "Subscribe(filter=$filter, qos=$qos" + (if (shared) ")" else ", shared=false)")
 }
 
 /** Drop the subscription to [filter]. */

@@ -113,4 +113,37 @@ class SubscriptionTableTest :
             table.subscribe("c", "state/#", 0)
             broker.calls shouldContainExactly listOf("SUB state/# 1", "SUB state/# 1")
         }
+
+        test("in a group a filter is subscribed as \$share/{group}/{filter}, routed bare, unsubscribed as shared") {
+            val broker = BrokerLog()
+            val table = SubscriptionTable<String>(broker, group = "g")
+            table.subscribe("a", "x/+", 1)
+            broker.calls shouldContainExactly listOf("SUB \$share/g/x/+ 1")
+            matches(table, "x/1") shouldBe setOf("a")
+            table.snapshot() shouldBe mapOf("\$share/g/x/+" to 1)
+            table.byHolder() shouldBe mapOf("a" to mapOf("\$share/g/x/+" to 1))
+            table.unsubscribe("a", "x/+") shouldBe true
+            broker.calls shouldContainExactly listOf("SUB \$share/g/x/+ 1", "UNSUB \$share/g/x/+")
+            matches(table, "x/1") shouldBe emptySet()
+        }
+
+        test("in a group shared = false keeps the filter per instance, beside a shared one of the same filter") {
+            val broker = BrokerLog()
+            val table = SubscriptionTable<String>(broker, group = "g")
+            table.subscribe("state", "x/1", 0, shared = false)
+            table.subscribe("worker", "x/1", 1)
+            broker.calls shouldContainExactly listOf("SUB x/1 0", "SUB \$share/g/x/1 1")
+            table.unsubscribe("state", "x/1") shouldBe true
+            table.unsubscribe("worker", "x/1") shouldBe true
+            broker.calls shouldContainExactly
+                listOf("SUB x/1 0", "SUB \$share/g/x/1 1", "UNSUB x/1", "UNSUB \$share/g/x/1")
+        }
+
+        test("releaseAll in a group lets go of the shared form") {
+            val broker = BrokerLog()
+            val table = SubscriptionTable<String>(broker, group = "g")
+            table.subscribe("a", "x/#", 0)
+            table.releaseAll("a") shouldBe emptyList()
+            broker.calls shouldContainExactly listOf("SUB \$share/g/x/# 0", "UNSUB \$share/g/x/#")
+        }
     })
