@@ -54,7 +54,8 @@ class BenchSmokeIT :
             val startup = results.startup!!
             // The AppCDS contender needs a classpath of jars only; under failsafe it may be left out.
             // The JDK 25 rows run where a JDK 25 is found (on these machines: /usr/lib/jvm/temurin-25-*).
-            val jdk25 = if (StartupFigure.jdk25() != null) listOf(StartupFigure.FLOW_25, StartupFigure.FLOW_AOT) else listOf()
+            val jdk25 =
+                if (StartupFigure.jdk25() != null) listOf(StartupFigure.FLOW_25, StartupFigure.FLOW_AOT) else listOf()
             startup.map { it.contender }.filter { it != StartupFigure.FLOW_CDS } shouldContainExactly listOf(
                 StartupFigure.C_SUB,
                 StartupFigure.JVM_NOOP,
