@@ -19,16 +19,22 @@ private fun containsLines(file: List<String>, block: List<String>): Boolean {
     return (0..f.size - b.size).any { start -> b.indices.all { f[start + it] == b[it] } }
 }
 
-class EmbeddingDocsTest :
+/**
+ * The examples of the docs that say `<!-- include: path -->` are the text of a file of the build
+ * (a test, a file of a user project), so they compile and run where that file does.
+ */
+class DocsIncludeTest :
     FunSpec({
-        val doc = Files.readString(root.resolve("docs/embedding.md"))
-
-        test("every example in docs/embedding.md marked include is the text of a file of the user project") {
-            val blocks = includedBlocks(doc)
-            blocks.map { it.first }.distinct().size shouldBe 5
-            for ((path, block) in blocks) {
-                block.shouldNotBeEmpty()
-                withClue(path) { containsLines(Files.readAllLines(root.resolve(path)), block) shouldBe true }
+        // doc, and how many distinct files its examples come from (a doc that lost its markers fails)
+        val docs = listOf("docs/testing.md" to 9, "docs/embedding.md" to 5, "docs/scripts.md" to 1)
+        for ((doc, files) in docs) {
+            test("every example in $doc marked include is the text of a file of the build") {
+                val blocks = includedBlocks(Files.readString(root.resolve(doc)))
+                blocks.map { it.first }.distinct().size shouldBe files
+                for ((path, block) in blocks) {
+                    block.shouldNotBeEmpty()
+                    withClue(path) { containsLines(Files.readAllLines(root.resolve(path)), block) shouldBe true }
+                }
             }
         }
     })
